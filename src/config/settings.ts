@@ -1,0 +1,199 @@
+import { type Purpose, purposes } from '../core/model.js';
+import { type ResendPolicy, resendPolicies } from '../core/verification/policies.js';
+
+/** Every setting, with its config-file name; its environment name is REVERIFY_ + UPPER_SNAKE of it. */
+export interface Settings {
+  host: string;
+  port: number;
+  databaseUrl: string;
+  smtpUrl: string;
+  mailFrom: string;
+  publicUrl: string;
+  requireHttps: boolean;
+  tlsCert: string | null;
+  tlsKey: string | null;
+  adminToken: string | null;
+  secretKey: string | null;
+  dnsServers: string[];
+  trustedProxies: string[];
+  resendCooldown: number;
+  resendMaxPerDay: number;
+  accountMaxPerHour: number;
+  ipMaxPerHour: number;
+  tokenTtl: number;
+  tokenGrace: number;
+  resendPolicy: Record<Purpose, ResendPolicy>;
+  courierConcurrency: number;
+  courierLease: number;
+  courierMaxAttempts: number;
+  courierRetryBaseMs: number;
+  courierRetryMaxMs: number;
+  courierPollMs: number;
+  bodyLimit: number;
+  logLevel: string;
+}
+
+export class SettingError extends Error {
+  constructor(
+    readonly setting: string,
+    problem: string,
+  ) {
+    super(`${setting}: ${problem}`);
+  }
+}
+
+type Parser<T> = (raw: unknown, name: string) => T;
+
+const str: Parser<string> = (raw, name) => {
+  if (typeof raw !== 'string' || raw === '') throw new SettingError(name, 'must be a non-empty string');
+  return raw;
+};
+const optStr: Parser<string | null> = (raw, name) => (raw === null || raw === '' ? null : str(raw, name));
+const int =
+  (min: number, max: number): Parser<number> =>
+  (raw, name) => {
+    const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^-?\d+$/.test(raw.trim()) ? Number(raw) : Number.NaN;
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new SettingError(name, `must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+    return n;
+  };
+const bool: Parser<boolean> = (raw, name) => {
+  if (typeof raw === 'boolean') return raw;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new SettingError(name, `must be true or false, got ${JSON.stringify(raw)}`);
+};
+const list: Parser<string[]> = (raw, name) => {
+  if (Array.isArray(raw)) return raw.map((x) => str(x, name));
+  if (typeof raw === 'string')
+    return raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  throw new SettingError(name, 'must be a comma-separated list');
+};
+const url =
+  (schemes: string[]): Parser<string> =>
+  (raw, name) => {
+    const value = str(raw, name);
+    let scheme: string;
+    try {
+      scheme = new URL(value).protocol;
+    } catch {
+      throw new SettingError(name, `is not a URL: ${JSON.stringify(value)}`);
+    }
+    if (!schemes.includes(scheme)) throw new SettingError(name, `must start with ${schemes.join(' or ')}, got ${scheme}`);
+    return value;
+  };
+const logLevel: Parser<string> = (raw, name) => {
+  const v = str(raw, name);
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(v)) throw new SettingError(name, `is not a log level: ${v}`);
+  return v;
+};
+const policy: Parser<Record<Purpose, ResendPolicy>> = (raw, name) => {
+  const entries: [string, unknown][] =
+    typeof raw === 'string'
+      ? raw
+          .split(',')
+          .filter(Boolean)
+          .map((pair) => pair.split('=').map((s) => s.trim()) as [string, string])
+      : raw && typeof raw === 'object'
+        ? Object.entries(raw)
+        : [];
+  if (entries.length === 0 && raw !== '')
+    throw new SettingError(name, 'must map purposes to policies, e.g. dcv=reuse,email_ownership=rotate');
+  const result = { ...defaults.resendPolicy };
+  for (const [purpose, value] of entries) {
+    if (!(purposes as readonly string[]).includes(purpose)) throw new SettingError(name, `unknown purpose ${JSON.stringify(purpose)}`);
+    if (!(resendPolicies as readonly unknown[]).includes(value))
+      throw new SettingError(name, `policy must be one of ${resendPolicies.join(', ')}`);
+    result[purpose as Purpose] = value as ResendPolicy;
+  }
+  return result;
+};
+
+export const defaults: Settings = {
+  host: '127.0.0.1',
+  port: 8080,
+  databaseUrl: 'sqlite:./data/reverify.db',
+  smtpUrl: 'capture:',
+  mailFrom: 'Reverify <no-reply@localhost>',
+  publicUrl: 'http://127.0.0.1:8080',
+  requireHttps: false,
+  tlsCert: null,
+  tlsKey: null,
+  adminToken: null,
+  secretKey: null,
+  dnsServers: [],
+  trustedProxies: [],
+  resendCooldown: 60,
+  resendMaxPerDay: 10,
+  accountMaxPerHour: 1000,
+  ipMaxPerHour: 300,
+  tokenTtl: 72 * 3600,
+  tokenGrace: 15 * 60,
+  resendPolicy: {
+    dcv: 'reuse',
+    smime_mailbox: 'rotate-with-grace',
+    email_ownership: 'rotate-with-grace',
+    account_activation: 'rotate-with-grace',
+  },
+  courierConcurrency: 8,
+  courierLease: 60,
+  courierMaxAttempts: 8,
+  courierRetryBaseMs: 30_000,
+  courierRetryMaxMs: 3_600_000,
+  courierPollMs: 1000,
+  bodyLimit: 65_536,
+  logLevel: 'info',
+};
+
+export const parsers: { [K in keyof Settings]: Parser<Settings[K]> } = {
+  host: str,
+  port: int(0, 65535),
+  databaseUrl: (raw, name) => {
+    const v = str(raw, name);
+    if (!/^sqlite:/.test(v) && !/^postgres(ql)?:\/\//.test(v))
+      throw new SettingError(name, `must be sqlite:PATH or postgres://..., got ${JSON.stringify(v)}`);
+    return v;
+  },
+  smtpUrl: (raw, name) => (raw === 'capture:' ? 'capture:' : url(['smtp:', 'smtps:'])(raw, name)),
+  mailFrom: (raw, name) => {
+    const v = str(raw, name);
+    if (/[\r\n]/.test(v) || !/@/.test(v)) throw new SettingError(name, 'must be one address, e.g. "Reverify <no-reply@example.com>"');
+    return v;
+  },
+  publicUrl: url(['http:', 'https:']),
+  requireHttps: bool,
+  tlsCert: optStr,
+  tlsKey: optStr,
+  adminToken: (raw, name) => {
+    const v = optStr(raw, name);
+    if (v !== null && v.length < 16) throw new SettingError(name, 'must be at least 16 characters');
+    return v;
+  },
+  secretKey: (raw, name) => {
+    const v = optStr(raw, name);
+    if (v !== null && v.length < 32) throw new SettingError(name, 'must be at least 32 characters');
+    return v;
+  },
+  dnsServers: list,
+  trustedProxies: list,
+  resendCooldown: int(0, 86_400),
+  resendMaxPerDay: int(0, 1_000_000),
+  accountMaxPerHour: int(0, 100_000_000),
+  ipMaxPerHour: int(0, 100_000_000),
+  tokenTtl: int(60, 90 * 86_400),
+  tokenGrace: int(0, 30 * 86_400),
+  resendPolicy: policy,
+  courierConcurrency: int(1, 256),
+  courierLease: int(1, 3600),
+  courierMaxAttempts: int(1, 100),
+  courierRetryBaseMs: int(1, 86_400_000),
+  courierRetryMaxMs: int(1, 86_400_000),
+  courierPollMs: int(10, 60_000),
+  bodyLimit: int(1024, 10_485_760),
+  logLevel,
+};
+
+export const envName = (key: string): string => `REVERIFY_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;

@@ -1,0 +1,148 @@
+import { CoreError } from '../errors.js';
+import type { Account } from '../model.js';
+import { hashPassword } from '../passwords.js';
+import type { AccessKeyRecord, AccountStore, ApiKeyRecord, Clock, Page } from '../ports.js';
+import { keyedHash, randomToken, type ServerKeys, seal, unseal } from '../secrets.js';
+
+/** DigiCert's API key roles; 102 may only read. */
+export const apiKeyRoles = [0, 100, 101, 102, 103] as const;
+export const VIEW_ONLY_ROLE = 102;
+
+export interface NewAccount {
+  name: string;
+  loginName?: string | null;
+  loginPassword?: string | null;
+  apiKeys?: { key: string; role: number; label?: string | null }[];
+  accessKeys?: { id: string; secret: string }[];
+  permissions?: Record<string, boolean>;
+}
+
+const namePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const loginPattern = /^[\x21-\x7e]{1,64}$/;
+const keyPattern = /^[\x21-\x7e]{16,256}$/;
+const accessKeyIdPattern = /^[A-Za-z0-9]{8,64}$/;
+
+const invalid = (field: string, message: string) => new CoreError('VALIDATION_FAILED', { field }, message);
+
+/** Accounts (tenants) and their credentials; every secret is stored hashed or sealed, never in clear. */
+export class AccountService {
+  constructor(
+    private readonly store: AccountStore,
+    private readonly keys: ServerKeys,
+    private readonly clock: Clock,
+    private readonly newId: () => string,
+  ) {}
+
+  hashApiKey(key: string): string {
+    return keyedHash(this.keys.credentialHash, key);
+  }
+
+  /** Checks a new account whole; pure, so a fixture file can be refused before anything is written. */
+  validate(input: NewAccount): void {
+    if (!namePattern.test(input.name)) throw invalid('name', 'An account name is 1 to 64 letters, digits, dots, dashes or underscores.');
+    if (input.loginName != null && !loginPattern.test(input.loginName))
+      throw invalid('loginName', 'A login name is 1 to 64 printable characters.');
+    if (input.loginPassword != null && (input.loginPassword.length < 8 || input.loginPassword.length > 128))
+      throw invalid('loginPassword', 'A password is 8 to 128 characters.');
+    if ((input.loginName == null) !== (input.loginPassword == null))
+      throw invalid('loginPassword', 'loginName and loginPassword go together.');
+    for (const k of input.apiKeys ?? []) {
+      if (!keyPattern.test(k.key)) throw invalid('apiKeys.key', 'An API key is 16 to 256 printable characters.');
+      if (!(apiKeyRoles as readonly number[]).includes(k.role))
+        throw invalid('apiKeys.role', `An API key role is one of ${apiKeyRoles.join(', ')}.`);
+    }
+    for (const k of input.accessKeys ?? []) {
+      if (!accessKeyIdPattern.test(k.id)) throw invalid('accessKeys.id', 'An access key id is 8 to 64 letters or digits.');
+      if (k.secret.length < 16 || k.secret.length > 128)
+        throw invalid('accessKeys.secret', 'An access key secret is 16 to 128 characters.');
+    }
+  }
+
+  async create(input: NewAccount): Promise<Account> {
+    this.validate(input);
+    const now = this.clock.now();
+    const account: Account = {
+      id: this.newId(),
+      name: input.name,
+      loginName: input.loginName ?? null,
+      permissions: input.permissions ?? {},
+      createdAt: now,
+    };
+    const result = await this.store.createAccount(account, {
+      passwordHash: input.loginPassword ? await hashPassword(input.loginPassword) : null,
+      apiKeys: (input.apiKeys ?? []).map((k) => this.apiKeyRecord(account.id, k.key, k.role, k.label ?? null, now)),
+      accessKeys: (input.accessKeys ?? []).map((k) => this.accessKeyRecord(account.id, k.id, k.secret, now)),
+    });
+    if (result === 'exists') throw new CoreError('ACCOUNT_EXISTS');
+    return account;
+  }
+
+  /** By id or by name, as the fixture file and the API name accounts. */
+  async resolve(ref: string): Promise<Account> {
+    const account = (await this.store.getAccount(ref)) ?? (await this.store.findAccountByName(ref));
+    if (!account) throw new CoreError('ACCOUNT_NOT_FOUND');
+    return account;
+  }
+
+  async list(cursor: string | undefined, limit: number): Promise<Page<Account>> {
+    return this.store.listAccounts(cursor, limit);
+  }
+
+  /** Creates a key; the secret is returned this once and only its hash is kept. */
+  async createApiKey(accountRef: string, role: number, label: string | null = null): Promise<{ record: ApiKeyRecord; key: string }> {
+    if (!(apiKeyRoles as readonly number[]).includes(role)) throw invalid('role', `An API key role is one of ${apiKeyRoles.join(', ')}.`);
+    const account = await this.resolve(accountRef);
+    const key = `rvk_${randomToken(32)}`;
+    const record = this.apiKeyRecord(account.id, key, role, label, this.clock.now());
+    await this.store.addApiKey(record);
+    return { record, key };
+  }
+
+  async listApiKeys(accountRef: string): Promise<ApiKeyRecord[]> {
+    return this.store.listApiKeys((await this.resolve(accountRef)).id);
+  }
+
+  async getApiKey(accountRef: string, id: string): Promise<ApiKeyRecord> {
+    const key = await this.store.getApiKey((await this.resolve(accountRef)).id, id);
+    if (!key) throw new CoreError('API_KEY_NOT_FOUND');
+    return key;
+  }
+
+  async revokeApiKey(accountRef: string, id: string): Promise<void> {
+    const account = await this.resolve(accountRef);
+    if (!(await this.store.getApiKey(account.id, id))) throw new CoreError('API_KEY_NOT_FOUND');
+    await this.store.revokeApiKey(account.id, id, this.clock.now());
+  }
+
+  /** The live key with this secret, looked up by its keyed hash (so the lookup leaks nothing about the secret). */
+  async authenticateApiKey(key: string): Promise<ApiKeyRecord | null> {
+    const record = await this.store.findApiKeyByHash(this.hashApiKey(key));
+    return record && record.revokedAt === null ? record : null;
+  }
+
+  /** A new access key pair (Alibaba style); the secret is returned once and kept sealed. */
+  async createAccessKey(accountRef: string): Promise<{ record: AccessKeyRecord; secret: string }> {
+    const account = await this.resolve(accountRef);
+    const id = `LTAI${randomToken(12).replace(/[-_]/g, 'x')}`;
+    const secret = randomToken(24);
+    const record = this.accessKeyRecord(account.id, id, secret, this.clock.now());
+    await this.store.addAccessKey(record);
+    return { record, secret };
+  }
+
+  /** The secret of a live access key, for verifying a request signature. */
+  async accessKeySecret(id: string): Promise<{ accountId: string; secret: string; active: boolean } | null> {
+    const record = await this.store.getAccessKey(id);
+    return record
+      ? { accountId: record.accountId, secret: unseal(this.keys.seal, record.sealedSecret), active: record.revokedAt === null }
+      : null;
+  }
+
+  private apiKeyRecord(accountId: string, key: string, role: number, label: string | null, now: number): ApiKeyRecord {
+    return { id: this.newId(), accountId, hash: this.hashApiKey(key), role, label, hint: key.slice(-4), createdAt: now, revokedAt: null };
+  }
+
+  private accessKeyRecord(accountId: string, id: string, secret: string, now: number): AccessKeyRecord {
+    return { id, accountId, sealedSecret: seal(this.keys.seal, secret), createdAt: now, revokedAt: null };
+  }
+}

@@ -1,0 +1,102 @@
+/** Entities of the verification domain. Times are epoch milliseconds. */
+
+export const purposes = ['email_ownership', 'account_activation', 'dcv', 'smime_mailbox'] as const;
+export type Purpose = (typeof purposes)[number];
+export const isPurpose = (v: string): v is Purpose => (purposes as readonly string[]).includes(v);
+
+export const verificationStates = ['pending', 'confirmed', 'expired', 'cancelled'] as const;
+export type VerificationState = (typeof verificationStates)[number];
+
+export interface Account {
+  id: string;
+  name: string;
+  loginName: string | null;
+  permissions: Record<string, boolean>;
+  createdAt: number;
+}
+
+export interface Verification {
+  id: string;
+  accountId: string | null;
+  subjectId: string | null;
+  /** For DCV: the names this address proves control of. */
+  scope: string[];
+  recipient: string;
+  purpose: Purpose;
+  locale: string;
+  state: VerificationState;
+  /** The token that the next send carries. */
+  currentTokenId: string;
+  expiresAt: number;
+  sendCount: number;
+  lastSentAt: number | null;
+  confirmedAt: number | null;
+  cancelledAt: number | null;
+  confirmIp: string | null;
+  sendIp: string | null;
+  createdAt: number;
+  updatedAt: number;
+  /** Optimistic concurrency: every committed update increments it. */
+  version: number;
+}
+
+export interface TokenRecord {
+  id: string;
+  verificationId: string;
+  /** Keyed hash of the token: the only form it is looked up by. */
+  hash: string;
+  /** AES-256-GCM ciphertext, so the courier can render it at dispatch time; cleared once useless. */
+  sealed: string | null;
+  expiresAt: number;
+  usedAt: number | null;
+  createdAt: number;
+}
+
+export const messageStatuses = ['queued', 'sending', 'sent', 'deferred', 'failed', 'suppressed'] as const;
+export type MessageStatus = (typeof messageStatuses)[number];
+
+export interface Message {
+  id: string;
+  verificationId: string;
+  accountId: string | null;
+  recipient: string;
+  purpose: Purpose;
+  locale: string;
+  tokenId: string;
+  /** Template data other than the token; rendered by the courier at dispatch time. */
+  data: Record<string, string>;
+  /** RFC 5322 Message-ID, fixed at creation so a retry is never a different email. */
+  messageId: string;
+  status: MessageStatus;
+  attempts: number;
+  abandoned: boolean;
+  nextAttemptAt: number;
+  leaseOwner: string | null;
+  leaseUntil: number | null;
+  lastError: string | null;
+  smtpResponse: string | null;
+  sentAt: number | null;
+  createdAt: number;
+}
+
+export type AttemptResult = 'in_flight' | 'sent' | 'deferred' | 'failed' | 'lost';
+
+export interface DeliveryAttempt {
+  messageId: string;
+  number: number;
+  startedAt: number;
+  finishedAt: number | null;
+  result: AttemptResult;
+  response: string | null;
+}
+
+export interface AuditEvent {
+  id: string;
+  at: number;
+  type: string;
+  accountId: string | null;
+  verificationId: string | null;
+  subjectId: string | null;
+  /** Never holds a token or a secret. */
+  detail: Record<string, unknown>;
+}

@@ -1,0 +1,147 @@
+import validator from 'validator';
+import { parseRecipient } from '../addresses.js';
+import { CoreError } from '../errors.js';
+import type { Verification } from '../model.js';
+import type { Page, SubjectFilter, WriteBatch } from '../ports.js';
+import { event, planCreate } from '../verification/lifecycle.js';
+import { normaliseLocale } from '../verification/locales.js';
+import { quotaRules } from '../verification/policies.js';
+import type { AccountScope, ServiceDeps, VerificationService } from '../verification/service.js';
+import { subjectRules } from './kinds.js';
+import type { Subject, SubjectKind } from './model.js';
+import { templateData } from './template-data.js';
+
+export interface NewSubject {
+  accountId: string | null;
+  kind: SubjectKind;
+  number?: string | null;
+  baseNumber?: string | null;
+  state?: string;
+  emails?: string[];
+  domains?: string[];
+  dcvEmail?: string | null;
+  attributes?: Record<string, string>;
+  locale?: string;
+}
+
+const parseDomain = (raw: string): string => {
+  const name = raw.trim().toLowerCase().replace(/\.$/, '');
+  if (!validator.isFQDN(name, { allow_wildcard: true }))
+    throw new CoreError('VALIDATION_FAILED', { field: 'domains' }, `'${raw}' is not a valid domain name.`);
+  return name;
+};
+
+export class SubjectService {
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly verifications: VerificationService,
+  ) {}
+
+  /** Validates a new subject; pure, so a fixture file can be checked whole before anything is written. */
+  prepare(input: NewSubject, id: string, now: number): Subject {
+    const rules = subjectRules[input.kind];
+    const state = input.state ?? rules.waitingState;
+    if (!rules.states.includes(state)) {
+      throw new CoreError(
+        'VALIDATION_FAILED',
+        { field: 'state' },
+        `'${state}' is not a state of ${input.kind} (${rules.states.join(', ')}).`,
+      );
+    }
+    const emails = (input.emails ?? []).map((e) => parseRecipient(e, 'emails'));
+    const domains = [...new Set((input.domains ?? []).map(parseDomain))];
+    const dcvEmail = input.dcvEmail ? parseRecipient(input.dcvEmail, 'dcvEmail') : null;
+    if (input.kind === 'ssl_order' && domains.length === 0)
+      throw new CoreError('VALIDATION_FAILED', { field: 'domains' }, 'An SSL order needs at least one domain.');
+    if (input.kind === 'ssl_order' && state === rules.waitingState && !dcvEmail)
+      throw new CoreError('VALIDATION_FAILED', { field: 'dcvEmail' }, 'An SSL order awaiting DCV needs a dcvEmail.');
+    if (input.kind !== 'ssl_order' && emails.length === 0)
+      throw new CoreError('VALIDATION_FAILED', { field: 'emails' }, `A ${input.kind} needs an email address.`);
+    if ((input.kind === 'smime_order' || input.kind === 'ssl_order') && !input.number)
+      throw new CoreError('VALIDATION_FAILED', { field: 'orderNumber' }, 'An order needs an order number.');
+    return {
+      id,
+      accountId: input.accountId,
+      kind: input.kind,
+      // An identity or sign-up is known by its address, so the same address is never registered twice.
+      number: input.number ?? (input.kind === 'email_identity' || input.kind === 'signup' ? (emails[0]?.toLowerCase() ?? null) : null),
+      baseNumber: input.baseNumber ?? null,
+      state,
+      emails: [...new Set(emails)],
+      domains,
+      dcvEmail,
+      attributes: input.attributes ?? {},
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+    };
+  }
+
+  /**
+   * Stores the subject and, when it waits on its recipients, its verifications and first emails,
+   * in one transaction. The sends count towards quotas but are not refused by them: the order exists.
+   */
+  async create(input: NewSubject, ip: string | null = null): Promise<{ subject: Subject; verifications: Verification[] }> {
+    const ctx = this.verifications.context();
+    const subject = this.prepare(input, ctx.newId(), ctx.now);
+    const orderKinds: SubjectKind[] = ['smime_order', 'ssl_order'];
+    const sameNumberKinds = orderKinds.includes(subject.kind) ? orderKinds : [subject.kind];
+    if (subject.number && (await this.deps.store.findSubjectByNumber(subject.accountId, sameNumberKinds, subject.number))) {
+      throw new CoreError('SUBJECT_EXISTS', { field: 'number' });
+    }
+    const rules = subjectRules[subject.kind];
+    const plans =
+      subject.state === rules.waitingState
+        ? rules.plan(subject).map((p) =>
+            planCreate(ctx, {
+              accountId: subject.accountId,
+              subjectId: subject.id,
+              recipient: p.recipient,
+              purpose: p.purpose,
+              scope: p.scope,
+              locale: normaliseLocale(input.locale),
+              ip,
+              data: templateData(subject, p.scope),
+            }),
+          )
+        : [];
+    const batch: WriteBatch = {
+      subjects: { insert: [subject] },
+      quota: {
+        rules: plans.flatMap((p) => quotaRules(ctx.policies, { recipient: p.verification.recipient, accountId: subject.accountId, ip })),
+        at: ctx.now,
+        enforce: false,
+      },
+      verifications: { insert: plans.map((p) => p.verification) },
+      tokens: { insert: plans.flatMap((p) => p.tokens.insert) },
+      messages: plans.map((p) => p.message),
+      events: [
+        event(
+          ctx,
+          'subject.created',
+          { accountId: subject.accountId, subjectId: subject.id },
+          { kind: subject.kind, state: subject.state },
+        ),
+        ...plans.map((p) => p.event),
+      ],
+    };
+    const result = await this.deps.store.commit(batch);
+    if (!result.ok) throw new CoreError('SUBJECT_EXISTS', { field: 'number' });
+    if (plans.length > 0) this.deps.onQueued?.();
+    return { subject, verifications: plans.map((p) => this.verifications.view(p.verification)) };
+  }
+
+  async get(id: string, scope: AccountScope): Promise<Subject> {
+    const s = await this.deps.store.getSubject(id);
+    if (!s || (scope !== undefined && s.accountId !== scope)) throw new CoreError('SUBJECT_NOT_FOUND');
+    return s;
+  }
+
+  async list(filter: SubjectFilter): Promise<Page<Subject>> {
+    return this.deps.store.listSubjects(filter);
+  }
+
+  async verificationsOf(subject: Subject): Promise<Verification[]> {
+    return (await this.deps.store.verificationsOfSubject(subject.id)).map((v) => this.verifications.view(v));
+  }
+}

@@ -1,0 +1,10 @@
+import type { Subject } from './model.js';
+
+/** What templates may say about the subject besides the link: never a secret. */
+export const templateData = (subject: Subject | null, scope: string[]): Record<string, string> => {
+  const data: Record<string, string> = {};
+  if (subject?.number) data.orderNumber = subject.number;
+  if (subject?.kind === 'ssl_order') data.domains = scope.join(', ');
+  if (subject?.attributes.firstName) data.firstName = subject.attributes.firstName;
+  return data;
+};

@@ -1,0 +1,249 @@
+import { parseRecipient } from '../addresses.js';
+import { CoreError } from '../errors.js';
+import type { Purpose, TokenRecord, Verification } from '../model.js';
+import type { Clock, Page, VerificationFilter, VerificationStore, WriteBatch } from '../ports.js';
+import type { ServerKeys } from '../secrets.js';
+import { subjectRules } from '../subjects/kinds.js';
+import { templateData } from '../subjects/template-data.js';
+import {
+  assertConfirmable,
+  assertPending,
+  effectiveState,
+  event,
+  hashToken,
+  type LifecycleContext,
+  planCreate,
+  planResend,
+  retireTokens,
+  type SendPlan,
+} from './lifecycle.js';
+import { normaliseLocale } from './locales.js';
+import { type Policies, quotaRules } from './policies.js';
+
+export interface ServiceDeps {
+  store: VerificationStore;
+  clock: Clock;
+  keys: ServerKeys;
+  policies: Policies;
+  newId: () => string;
+  messageIdDomain: string;
+  /** Told after a commit that queued mail, so a local courier can start at once. */
+  onQueued?: () => void;
+  /** Told of every quota refusal, for metrics. */
+  onRefused?: (rule: string) => void;
+}
+
+/** Who asks: undefined is the operator (admin), a string limits the request to that account. */
+export type AccountScope = string | undefined;
+
+const MAX_CONFLICT_RETRIES = 5;
+
+export class VerificationService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  context(): LifecycleContext {
+    const { keys, policies, newId, messageIdDomain, clock } = this.deps;
+    return { keys, policies, newId, messageIdDomain, now: clock.now() };
+  }
+
+  /** Presents a verification with expiry applied, as every reader should see it. */
+  view(v: Verification): Verification {
+    return { ...v, state: effectiveState(v, this.deps.clock.now()) };
+  }
+
+  async create(input: {
+    accountId: string | null;
+    recipient: string;
+    purpose: Purpose;
+    locale?: string;
+    ip?: string | null;
+  }): Promise<Verification> {
+    const ctx = this.context();
+    const plan = planCreate(ctx, {
+      accountId: input.accountId,
+      recipient: parseRecipient(input.recipient),
+      purpose: input.purpose,
+      locale: normaliseLocale(input.locale),
+      ip: input.ip ?? null,
+    });
+    await this.commitSend(ctx, plan, { insert: true, enforce: true });
+    return this.view(plan.verification);
+  }
+
+  async get(id: string, scope: AccountScope): Promise<Verification> {
+    const v = await this.deps.store.getVerification(id);
+    if (!v || (scope !== undefined && v.accountId !== scope)) throw new CoreError('VERIFICATION_NOT_FOUND');
+    return this.view(v);
+  }
+
+  async list(filter: Omit<VerificationFilter, 'now'>): Promise<Page<Verification>> {
+    const page = await this.deps.store.listVerifications({ ...filter, now: this.deps.clock.now() });
+    return { ...page, items: page.items.map((v) => this.view(v)) };
+  }
+
+  async resend(
+    id: string,
+    scope: AccountScope,
+    input: { recipient?: string; scope?: string[]; locale?: string; ip?: string | null } = {},
+  ): Promise<{ verification: Verification; messageId: string }> {
+    const recipient = input.recipient === undefined ? undefined : parseRecipient(input.recipient);
+    return this.retrying(async () => {
+      const v = await this.get(id, scope);
+      const ctx = this.context();
+      assertPending(v, ctx.now);
+      const current = await this.currentToken(v);
+      const subject = v.subjectId ? await this.deps.store.getSubject(v.subjectId) : null;
+      if (subject && subject.state !== subjectRules[subject.kind].waitingState) {
+        throw new CoreError('SUBJECT_STATE_INVALID', { state: subject.state });
+      }
+      const plan = planResend(ctx, v, current, {
+        recipient,
+        scope: input.scope,
+        locale: input.locale === undefined ? undefined : normaliseLocale(input.locale),
+        ip: input.ip ?? null,
+        data: templateData(subject, input.scope ?? v.scope),
+      });
+      await this.commitSend(ctx, plan, { insert: false, enforce: true });
+      return { verification: this.view(plan.verification), messageId: plan.message.id };
+    });
+  }
+
+  /** What confirming this token would do, without doing it (the confirm page's first look). */
+  async inspect(token: string): Promise<Verification> {
+    const { verification } = await this.lookupToken(token, this.deps.clock.now());
+    return this.view(verification);
+  }
+
+  async confirm(token: string, ip: string | null = null): Promise<Verification> {
+    return this.retrying(async () => {
+      const ctx = this.context();
+      const { record, verification: v } = await this.lookupToken(token, ctx.now);
+      const confirmed: Verification = {
+        ...v,
+        state: 'confirmed',
+        confirmedAt: ctx.now,
+        confirmIp: ip,
+        updatedAt: ctx.now,
+        version: v.version + 1,
+      };
+      const batch: WriteBatch = {
+        expect: { verifications: { [v.id]: v.version } },
+        verifications: { update: [confirmed] },
+        tokens: { update: retireTokens(await this.deps.store.tokensOf(v.id), ctx.now, record.id) },
+        events: [event(ctx, 'verification.confirmed', v, { ip })],
+      };
+      await this.advanceSubject(ctx, confirmed, batch);
+      await this.commitOrConflict(batch);
+      return confirmed;
+    });
+  }
+
+  async cancel(id: string, scope: AccountScope): Promise<Verification> {
+    return this.retrying(async () => {
+      const v = await this.get(id, scope);
+      const ctx = this.context();
+      if (v.state === 'confirmed') throw new CoreError('VERIFICATION_CONFIRMED');
+      if (v.state === 'cancelled') return v;
+      const cancelled: Verification = { ...v, state: 'cancelled', cancelledAt: ctx.now, updatedAt: ctx.now, version: v.version + 1 };
+      await this.commitOrConflict({
+        expect: { verifications: { [v.id]: v.version } },
+        verifications: { update: [cancelled] },
+        tokens: { update: retireTokens(await this.deps.store.tokensOf(v.id), ctx.now) },
+        events: [event(ctx, 'verification.cancelled', v)],
+      });
+      return cancelled;
+    });
+  }
+
+  /** Marks overdue pending verifications expired and retires their tokens; returns how many. */
+  async expireDue(limit = 500): Promise<number> {
+    const ctx = this.context();
+    let done = 0;
+    for (const v of await this.deps.store.listExpiring(ctx.now, limit)) {
+      const expired: Verification = { ...v, state: 'expired', updatedAt: ctx.now, version: v.version + 1 };
+      const result = await this.deps.store.commit({
+        expect: { verifications: { [v.id]: v.version } },
+        verifications: { update: [expired] },
+        tokens: { update: retireTokens(await this.deps.store.tokensOf(v.id), ctx.now) },
+        events: [event(ctx, 'verification.expired', v)],
+      });
+      if (result.ok) done++;
+    }
+    return done;
+  }
+
+  private async lookupToken(token: string, now: number): Promise<{ record: TokenRecord; verification: Verification }> {
+    const record = await this.deps.store.findTokenByHash(hashToken(this.deps.keys, token));
+    const verification = record ? await this.deps.store.getVerification(record.verificationId) : null;
+    if (!record || !verification) throw new CoreError('TOKEN_INVALID');
+    assertConfirmable(verification, record, now);
+    return { record, verification };
+  }
+
+  private async currentToken(v: Verification): Promise<TokenRecord> {
+    const token = await this.deps.store.getToken(v.currentTokenId);
+    if (!token) throw new Error(`verification ${v.id} has no current token`);
+    return token;
+  }
+
+  private async advanceSubject(ctx: LifecycleContext, confirmed: Verification, batch: WriteBatch): Promise<void> {
+    if (!confirmed.subjectId) return;
+    const subject = await this.deps.store.getSubject(confirmed.subjectId);
+    if (!subject) return;
+    const siblings = (await this.deps.store.verificationsOfSubject(subject.id)).map((s) => (s.id === confirmed.id ? confirmed : s));
+    const next = subjectRules[subject.kind].afterConfirm(subject, siblings);
+    if (!next || next === subject.state) return;
+    batch.expect = { ...batch.expect, subjects: { [subject.id]: subject.version } };
+    batch.subjects = { update: [{ ...subject, state: next, updatedAt: ctx.now, version: subject.version + 1 }] };
+    batch.events?.push(event(ctx, 'subject.state_changed', confirmed, { from: subject.state, to: next }));
+  }
+
+  /** Writes a send and its outbox row in one transaction, charging the quotas; refusals are audited. */
+  async commitSend(ctx: LifecycleContext, plan: SendPlan, mode: { insert: boolean; enforce: boolean }): Promise<void> {
+    const v = plan.verification;
+    const batch: WriteBatch = {
+      quota: {
+        rules: quotaRules(ctx.policies, { recipient: v.recipient, accountId: v.accountId, ip: v.sendIp }),
+        at: ctx.now,
+        enforce: mode.enforce,
+      },
+      verifications: mode.insert ? { insert: [v] } : { update: [v] },
+      expect: mode.insert ? undefined : { verifications: { [v.id]: v.version - 1 } },
+      tokens: plan.tokens,
+      messages: [plan.message],
+      events: [plan.event],
+    };
+    const result = await this.deps.store.commit(batch);
+    if (!result.ok && result.reason === 'quota') {
+      this.deps.onRefused?.(result.rule);
+      await this.deps.store.commit({
+        events: [
+          event(ctx, 'quota.refused', mode.insert ? null : v, {
+            rule: result.rule,
+            recipient: v.recipient,
+            retryAfterMs: result.retryAfterMs,
+          }),
+        ],
+      });
+      throw new CoreError('QUOTA_EXCEEDED', { rule: result.rule, retryAfterMs: result.retryAfterMs });
+    }
+    if (!result.ok) throw new CoreError('CONCURRENT_UPDATE');
+    this.deps.onQueued?.();
+  }
+
+  private async commitOrConflict(batch: WriteBatch): Promise<void> {
+    const result = await this.deps.store.commit(batch);
+    if (!result.ok) throw new CoreError('CONCURRENT_UPDATE');
+  }
+
+  /** Optimistic concurrency: a command that lost a race is re-read and re-decided. */
+  private async retrying<T>(fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (e) {
+        if (!(e instanceof CoreError && e.code === 'CONCURRENT_UPDATE') || attempt >= MAX_CONFLICT_RETRIES) throw e;
+      }
+    }
+  }
+}

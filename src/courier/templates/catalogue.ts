@@ -1,0 +1,29 @@
+import type { Purpose } from '../../core/model.js';
+import { template as activationDe } from './account_activation/de.js';
+import { template as activationEn } from './account_activation/en.js';
+import { template as dcvDe } from './dcv/de.js';
+import { template as dcvEn } from './dcv/en.js';
+import { template as ownershipDe } from './email_ownership/de.js';
+import { template as ownershipEn } from './email_ownership/en.js';
+import { template as smimeDe } from './smime_mailbox/de.js';
+import { template as smimeEn } from './smime_mailbox/en.js';
+import type { Template } from './template.js';
+
+/** Installed templates by purpose and locale; `en` is every purpose's fallback. */
+export const templates: Record<Purpose, Record<string, Template>> = {
+  dcv: { en: dcvEn, de: dcvDe },
+  smime_mailbox: { en: smimeEn, de: smimeDe },
+  email_ownership: { en: ownershipEn, de: ownershipDe },
+  account_activation: { en: activationEn, de: activationDe },
+};
+
+/** The template for a locale: exact (`zh_CN`), then its language (`zh`), then `en`. */
+export const resolveTemplate = (purpose: Purpose, locale: string): { template: Template; locale: string } => {
+  const byLocale = templates[purpose];
+  const language = locale.split(/[_-]/)[0]?.toLowerCase() ?? 'en';
+  for (const candidate of [locale, language]) {
+    const t = byLocale[candidate];
+    if (t) return { template: t, locale: candidate };
+  }
+  return { template: byLocale.en as Template, locale: 'en' };
+};

@@ -1,0 +1,67 @@
+import nodemailer from 'nodemailer';
+import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
+import { DeliveryError, type MailTransport, type OutgoingMail } from './transport.js';
+
+/** Pool options from `smtp://[user:pw@]host:port` or `smtps://...`; `?rejectUnauthorized=false` for self-signed relays. */
+export const smtpOptions = (url: string): SMTPPool.Options => {
+  const u = new URL(url);
+  const secure = u.protocol === 'smtps:';
+  return {
+    pool: true,
+    host: u.hostname,
+    port: u.port ? Number(u.port) : secure ? 465 : 587,
+    secure,
+    auth: u.username ? { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) } : undefined,
+    maxConnections: Number(u.searchParams.get('maxConnections') ?? 5),
+    // The pool would otherwise reconnect after every 100 messages.
+    maxMessages: Number.POSITIVE_INFINITY,
+    requireTLS: u.searchParams.get('requireTLS') === 'true',
+    tls: { rejectUnauthorized: u.searchParams.get('rejectUnauthorized') !== 'false' },
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 30_000,
+  };
+};
+
+interface NodemailerError extends Error {
+  code?: string;
+  responseCode?: number;
+  response?: string;
+}
+
+/** SMTP through nodemailer's pooled transport. 5xx replies are permanent; 4xx and network errors are not. */
+export class SmtpTransport implements MailTransport {
+  private readonly transporter;
+
+  constructor(url: string) {
+    this.transporter = nodemailer.createTransport(smtpOptions(url));
+  }
+
+  async send(mail: OutgoingMail) {
+    try {
+      const info = await this.transporter.sendMail({
+        from: mail.from,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        messageId: mail.messageId,
+        headers: mail.headers,
+      });
+      return { response: String(info.response ?? '250') };
+    } catch (e) {
+      const err = e as NodemailerError;
+      const code = err.responseCode;
+      const response = err.response ?? null;
+      throw new DeliveryError(
+        response ?? `${err.code ?? 'ERROR'}: ${err.message}`,
+        code !== undefined && code >= 500 && code < 600,
+        response,
+      );
+    }
+  }
+
+  async close() {
+    this.transporter.close();
+  }
+}

@@ -1,0 +1,76 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { CoreError } from '../../core/errors.js';
+import type { Runtime } from '../../runtime/create-runtime.js';
+import { authenticate } from './auth.js';
+import { type NativeErrorBody, nativeStatus, type RequestErrorCode } from './errors.js';
+import { accountRoutes } from './routes/accounts.js';
+import { messageRoutes } from './routes/messages.js';
+import { subjectRoutes } from './routes/subjects.js';
+import { verificationRoutes } from './routes/verifications.js';
+
+const body = (code: string, message: string, extra: Partial<NativeErrorBody['error']> = {}): NativeErrorBody => ({
+  error: { code, message, ...extra },
+});
+
+/** Fastify's own request errors, in the native error shape. */
+const requestError = (err: FastifyError): { status: number; code: RequestErrorCode | 'VALIDATION_FAILED'; message: string } | null => {
+  if (err.validation) {
+    const first = err.validation[0];
+    const extra =
+      first?.params && 'additionalProperty' in first.params ? `: '${String(first.params.additionalProperty)}' is not a known field` : '';
+    return {
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      message: `${err.validationContext ?? 'request'}${first?.instancePath ?? ''} ${first?.message ?? 'is invalid'}${extra}`,
+    };
+  }
+  switch (err.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { status: 400, code: 'MALFORMED_JSON', message: 'The body is not valid JSON.' };
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'The body is larger than the service accepts.' };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Send the body as application/json.' };
+  }
+  if (err instanceof SyntaxError) return { status: 400, code: 'MALFORMED_JSON', message: 'The body is not valid JSON.' };
+  return null;
+};
+
+export const sendNativeError = (rt: Runtime, err: unknown, req: FastifyRequest, reply: FastifyReply) => {
+  if (err instanceof CoreError) {
+    const extra: Partial<NativeErrorBody['error']> = {};
+    if (err.details.field) extra.field = err.details.field;
+    if (err.code === 'QUOTA_EXCEEDED') {
+      const seconds = Math.max(1, Math.ceil((err.details.retryAfterMs ?? 1000) / 1000));
+      reply.header('Retry-After', String(seconds));
+      extra.retry_after_seconds = seconds;
+    }
+    if (err.code === 'UNAUTHENTICATED') reply.header('WWW-Authenticate', 'Bearer');
+    return reply.code(nativeStatus[err.code]).send(body(err.code, err.message, extra));
+  }
+  const known = requestError(err as FastifyError);
+  if (known) return reply.code(known.status).send(body(known.code, known.message));
+  const status = (err as FastifyError).statusCode;
+  if (status !== undefined && status >= 400 && status < 500)
+    return reply.code(status).send(body('BAD_REQUEST', 'The request could not be processed.'));
+  rt.logger.error({ err, reqId: req.id }, 'unhandled error');
+  return reply.code(500).send(body('INTERNAL_ERROR', 'The service failed to process the request; nothing was changed by it.'));
+};
+
+/** The native JSON API (`/v1`): its own auth, error handler and not-found answer. */
+export const nativeDialect = (rt: Runtime) => async (app: FastifyInstance) => {
+  app.decorateRequest('actor', null);
+  app.addHook('preValidation', async (req) => {
+    // POST actions without a body (resend, cancel) validate as an empty object.
+    if (req.body === undefined && req.method === 'POST') req.body = {};
+  });
+  app.addHook('onRequest', async (req) => authenticate(rt, req));
+  app.setErrorHandler((err, req, reply) => sendNativeError(rt, err, req, reply));
+  app.setNotFoundHandler((req, reply) => reply.code(404).send(body('ROUTE_NOT_FOUND', `No route ${req.method} ${req.url.split('?')[0]}.`)));
+  await app.register(verificationRoutes(rt));
+  await app.register(messageRoutes(rt));
+  await app.register(subjectRoutes(rt));
+  await app.register(accountRoutes(rt));
+};

@@ -1,0 +1,42 @@
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import { nativeDialect } from '../dialects/native/plugin.js';
+import type { Runtime } from '../runtime/create-runtime.js';
+import { confirmPage } from '../ui/confirm-page.js';
+import { docsPage } from '../ui/docs-page.js';
+import { healthRoutes } from './plugins/health.js';
+import { metricsPlugin } from './plugins/metrics.js';
+
+export interface AppOptions {
+  https?: { cert: string | Buffer; key: string | Buffer } | null;
+}
+
+/** The whole HTTP surface, built without listening (tests use inject or listen on port 0). */
+export const buildApp = async (rt: Runtime, options: AppOptions = {}): Promise<FastifyInstance> => {
+  const { settings } = rt;
+  const app = Fastify({
+    loggerInstance: rt.logger,
+    bodyLimit: settings.bodyLimit,
+    trustProxy: settings.trustedProxies.length > 0 ? settings.trustedProxies : false,
+    // Per-request lines only at debug: at info, one line per request would dominate the log.
+    logController: new LogController({ disableRequestLogging: settings.logLevel !== 'debug' && settings.logLevel !== 'trace' }),
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
+    ...(options.https ? { https: options.https } : {}),
+  }) as unknown as FastifyInstance;
+
+  await app.register(metricsPlugin(rt));
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Reverify native API', version: '1', description: 'Verification emails: create, send, resend, confirm, expire.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(nativeDialect(rt), { prefix: '/v1' });
+  app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(confirmPage(rt));
+  await app.register(docsPage);
+  await app.register(healthRoutes(rt));
+  return app;
+};

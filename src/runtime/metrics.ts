@@ -1,0 +1,48 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { Outbox } from '../core/ports.js';
+
+/** One registry per runtime, so that several apps in one process (tests) never share counters. */
+export const createMetrics = (outbox: Outbox) => {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'reverify_' });
+  const metrics = {
+    registry,
+    requests: new Counter({
+      name: 'reverify_http_requests_total',
+      help: 'HTTP requests by route, method and status',
+      labelNames: ['route', 'method', 'status'] as const,
+      registers: [registry],
+    }),
+    latency: new Histogram({
+      name: 'reverify_http_request_duration_seconds',
+      help: 'HTTP request duration',
+      labelNames: ['route'] as const,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    }),
+    messages: new Counter({
+      name: 'reverify_messages_total',
+      help: 'Outbox messages by delivery result (queued, sent, deferred, failed, abandoned, suppressed)',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
+    quotaRefusals: new Counter({
+      name: 'reverify_quota_refusals_total',
+      help: 'Sends refused by a quota, by rule',
+      labelNames: ['rule'] as const,
+      registers: [registry],
+    }),
+  };
+  new Gauge({
+    name: 'reverify_queue_depth',
+    help: 'Outbox messages by status',
+    labelNames: ['status'] as const,
+    registers: [registry],
+    async collect() {
+      for (const [status, n] of Object.entries(await outbox.queueDepth())) this.set({ status }, n);
+    },
+  });
+  return metrics;
+};
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,410 @@
+import type Database from 'better-sqlite3';
+import type { Account, Message, MessageStatus } from '../../core/model.js';
+import { messageStatuses } from '../../core/model.js';
+import type {
+  AccessKeyRecord,
+  ApiKeyRecord,
+  CapturedMail,
+  CommitResult,
+  DeliveryOutcome,
+  MessageFilter,
+  Page,
+  Store,
+  SubjectFilter,
+  VerificationFilter,
+  WriteBatch,
+} from '../../core/ports.js';
+import type { SubjectKind } from '../../core/subjects/model.js';
+import { distinctKeys, evaluateQuota } from '../quota.js';
+import * as rows from '../rows.js';
+import { Where } from '../sql-where.js';
+import { type Db, isMigrated, openDatabase } from './database.js';
+
+type Row = Record<string, unknown>;
+
+class Abort extends Error {
+  constructor(readonly result: CommitResult) {
+    super('abort');
+  }
+}
+
+/** The SQLite adapter: better-sqlite3 is synchronous, so every write batch is one IMMEDIATE transaction. */
+export class SqliteStore implements Store {
+  private readonly statements = new Map<string, Database.Statement<unknown[]>>();
+
+  constructor(readonly db: Db) {}
+
+  static open(file: string): SqliteStore {
+    return new SqliteStore(openDatabase(file));
+  }
+
+  private stmt(sql: string) {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare<unknown[]>(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  private all(sql: string, ...params: unknown[]): Row[] {
+    return this.stmt(sql).all(...params) as Row[];
+  }
+
+  private one(sql: string, ...params: unknown[]): Row | undefined {
+    return this.stmt(sql).get(...params) as Row | undefined;
+  }
+
+  private insert(table: string, row: Row): void {
+    const cols = Object.keys(row);
+    this.stmt(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`).run(row);
+  }
+
+  private update(table: string, row: Row): void {
+    const cols = Object.keys(row).filter((c) => c !== 'id');
+    this.stmt(`UPDATE ${table} SET ${cols.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`).run(row);
+  }
+
+  private guard(table: string, expected: Record<string, number> | undefined): void {
+    for (const [id, version] of Object.entries(expected ?? {})) {
+      const row = this.one(`SELECT version FROM ${table} WHERE id = ?`, id);
+      if (!row || Number(row.version) !== version) throw new Abort({ ok: false, reason: 'conflict' });
+    }
+  }
+
+  private chargeQuota(quota: NonNullable<WriteBatch['quota']>): void {
+    if (quota.enforce) {
+      const verdict = evaluateQuota(quota.rules, quota.at, (key, since) =>
+        this.all('SELECT at FROM quota_charges WHERE key = ? AND at > ? ORDER BY at', key, since).map((r) => Number(r.at)),
+      );
+      if (!verdict.ok) throw new Abort({ ok: false, reason: 'quota', rule: verdict.rule, retryAfterMs: verdict.retryAfterMs });
+    }
+    for (const key of distinctKeys(quota.rules)) this.stmt('INSERT INTO quota_charges (key, at) VALUES (?, ?)').run(key, quota.at);
+  }
+
+  private readonly applyBatch = (b: WriteBatch): void => {
+    this.guard('verifications', b.expect?.verifications);
+    this.guard('subjects', b.expect?.subjects);
+    if (b.quota) this.chargeQuota(b.quota);
+    for (const s of b.subjects?.insert ?? []) this.insert('subjects', rows.subjectRow(s));
+    for (const s of b.subjects?.update ?? []) this.update('subjects', rows.subjectRow(s));
+    for (const v of b.verifications?.insert ?? []) this.insert('verifications', rows.verificationRow(v));
+    for (const v of b.verifications?.update ?? []) this.update('verifications', rows.verificationRow(v));
+    for (const t of b.tokens?.insert ?? []) this.insert('tokens', rows.tokenRow(t));
+    for (const t of b.tokens?.update ?? []) this.update('tokens', rows.tokenRow(t));
+    for (const m of b.messages ?? []) this.insert('messages', rows.messageRow(m));
+    for (const e of b.events ?? []) this.insert('events', rows.eventRow(e));
+  };
+
+  async commit(batch: WriteBatch): Promise<CommitResult> {
+    try {
+      this.db.transaction(this.applyBatch).immediate(batch);
+      return { ok: true };
+    } catch (e) {
+      if (e instanceof Abort) return e.result;
+      if (e instanceof Error && 'code' in e && String(e.code).startsWith('SQLITE_CONSTRAINT')) return { ok: false, reason: 'conflict' };
+      throw e;
+    }
+  }
+
+  async getVerification(id: string) {
+    const r = this.one('SELECT * FROM verifications WHERE id = ?', id);
+    return r ? rows.toVerification(r) : null;
+  }
+
+  private page<T extends { id: string }>(table: string, where: Where, limit: number, map: (r: Row) => T): Page<T> {
+    const sql = `SELECT * FROM ${table} ${where} ORDER BY id DESC LIMIT ?`;
+    return rows.pageOf((this.stmt(sql).all(...where.params, limit + 1) as Row[]).map(map), limit);
+  }
+
+  async listVerifications(f: VerificationFilter) {
+    const where = new Where()
+      .add('account_id = ?', f.accountId)
+      .add('recipient = ?', f.recipient)
+      .add('purpose = ?', f.purpose)
+      .add('subject_id = ?', f.subjectId)
+      .add('id < ?', rows.decodeCursor(f.cursor));
+    if (f.state === 'expired') where.add("(state = 'expired' OR (state = 'pending' AND expires_at <= ?))", f.now);
+    else if (f.state === 'pending') where.add("state = 'pending' AND expires_at > ?", f.now);
+    else where.add('state = ?', f.state);
+    return this.page('verifications', where, f.limit, rows.toVerification);
+  }
+
+  async verificationsOfSubject(subjectId: string) {
+    return this.all('SELECT * FROM verifications WHERE subject_id = ? ORDER BY id', subjectId).map(rows.toVerification);
+  }
+
+  async listExpiring(now: number, limit: number) {
+    return this.all("SELECT * FROM verifications WHERE state = 'pending' AND expires_at <= ? ORDER BY expires_at LIMIT ?", now, limit).map(
+      rows.toVerification,
+    );
+  }
+
+  async findTokenByHash(hash: string) {
+    const r = this.one('SELECT * FROM tokens WHERE hash = ?', hash);
+    return r ? rows.toToken(r) : null;
+  }
+
+  async getToken(id: string) {
+    const r = this.one('SELECT * FROM tokens WHERE id = ?', id);
+    return r ? rows.toToken(r) : null;
+  }
+
+  async tokensOf(verificationId: string) {
+    return this.all('SELECT * FROM tokens WHERE verification_id = ? ORDER BY id', verificationId).map(rows.toToken);
+  }
+
+  async getSubject(id: string) {
+    const r = this.one('SELECT * FROM subjects WHERE id = ?', id);
+    return r ? rows.toSubject(r) : null;
+  }
+
+  async findSubjectByNumber(accountId: string | null, kinds: SubjectKind[], number: string) {
+    const r = this.db
+      .prepare(`SELECT * FROM subjects WHERE ifnull(account_id, '') = ? AND kind IN (${kinds.map(() => '?').join(', ')}) AND number = ?`)
+      .get(accountId ?? '', ...kinds, number) as Row | undefined;
+    return r ? rows.toSubject(r) : null;
+  }
+
+  async listSubjects(f: SubjectFilter) {
+    const where = new Where()
+      .add(`kind IN (${f.kinds.map(() => '?').join(', ')})`, ...f.kinds)
+      .add('account_id = ?', f.accountId)
+      .add('state = ?', f.state)
+      .add('id < ?', rows.decodeCursor(f.cursor));
+    return this.page('subjects', where, f.limit, rows.toSubject);
+  }
+
+  async getMessage(id: string) {
+    const r = this.one('SELECT * FROM messages WHERE id = ?', id);
+    return r ? rows.toMessage(r) : null;
+  }
+
+  async listMessages(f: MessageFilter) {
+    const where = new Where()
+      .add('account_id = ?', f.accountId)
+      .add('verification_id = ?', f.verificationId)
+      .add('status = ?', f.status)
+      .add('id < ?', rows.decodeCursor(f.cursor));
+    return this.page('messages', where, f.limit, rows.toMessage);
+  }
+
+  async attemptsOf(messageId: string) {
+    return this.all('SELECT * FROM delivery_attempts WHERE message_id = ? ORDER BY number', messageId).map(rows.toAttempt);
+  }
+
+  async listEvents(f: { verificationId?: string; limit: number }) {
+    const rs =
+      f.verificationId === undefined
+        ? this.all('SELECT * FROM events ORDER BY id DESC LIMIT ?', f.limit)
+        : this.all('SELECT * FROM events WHERE verification_id = ? ORDER BY id DESC LIMIT ?', f.verificationId, f.limit);
+    return rs.map(rows.toEvent);
+  }
+
+  async pruneQuota(before: number) {
+    return this.stmt('DELETE FROM quota_charges WHERE at <= ?').run(before).changes;
+  }
+
+  // Outbox
+
+  private readonly claimTx = (owner: string, limit: number, leaseMs: number, now: number): Message[] => {
+    this.stmt(
+      `UPDATE delivery_attempts SET result = 'lost', finished_at = @now, response = 'lease expired before the attempt ended'
+       WHERE result = 'in_flight' AND message_id IN (SELECT id FROM messages WHERE status = 'sending' AND lease_until < @now)`,
+    ).run({ now });
+    const claimed = this.stmt(
+      `UPDATE messages SET status = 'sending', lease_owner = @owner, lease_until = @until, attempts = attempts + 1
+       WHERE id IN (SELECT id FROM messages
+         WHERE (status IN ('queued', 'deferred') AND next_attempt_at <= @now) OR (status = 'sending' AND lease_until < @now)
+         ORDER BY next_attempt_at LIMIT @limit)
+       RETURNING *`,
+    )
+      .all({ owner, until: now + leaseMs, now, limit })
+      .map((r) => rows.toMessage(r as Row));
+    for (const m of claimed) {
+      this.stmt("INSERT INTO delivery_attempts (message_id, number, started_at, result) VALUES (?, ?, ?, 'in_flight')").run(
+        m.id,
+        m.attempts,
+        now,
+      );
+    }
+    return claimed;
+  };
+
+  async claim(owner: string, limit: number, leaseMs: number, now: number) {
+    return this.db.transaction(this.claimTx).immediate(owner, limit, leaseMs, now);
+  }
+
+  private readonly completeTx = (id: string, owner: string, o: DeliveryOutcome, now: number): boolean => {
+    const m = this.one("SELECT attempts FROM messages WHERE id = ? AND status = 'sending' AND lease_owner = ?", id, owner);
+    if (!m) return false;
+    const response = o.result === 'sent' ? o.response : o.error;
+    if (o.result === 'sent') {
+      this.stmt(
+        "UPDATE messages SET status = 'sent', sent_at = ?, smtp_response = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?",
+      ).run(now, o.response, id);
+    } else if (o.result === 'deferred') {
+      this.stmt(
+        "UPDATE messages SET status = 'deferred', next_attempt_at = ?, last_error = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?",
+      ).run(o.nextAttemptAt, o.error, id);
+    } else {
+      this.stmt(
+        "UPDATE messages SET status = 'failed', abandoned = ?, last_error = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?",
+      ).run(o.abandoned ? 1 : 0, o.error, id);
+    }
+    const result = o.result === 'sent' ? 'sent' : o.result === 'deferred' ? 'deferred' : 'failed';
+    this.stmt('UPDATE delivery_attempts SET result = ?, finished_at = ?, response = ? WHERE message_id = ? AND number = ?').run(
+      result,
+      now,
+      response,
+      id,
+      m.attempts,
+    );
+    return true;
+  };
+
+  async complete(id: string, owner: string, outcome: DeliveryOutcome, now: number) {
+    return this.db.transaction(this.completeTx).immediate(id, owner, outcome, now);
+  }
+
+  async suppress(id: string, owner: string, reason: string, now: number) {
+    const done = this.stmt(
+      "UPDATE messages SET status = 'suppressed', last_error = ?, lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ? AND status = 'sending'",
+    ).run(reason, id, owner);
+    this.stmt(
+      "UPDATE delivery_attempts SET result = 'failed', finished_at = ?, response = ? WHERE message_id = ? AND result = 'in_flight'",
+    ).run(now, reason, id);
+    return done.changes > 0;
+  }
+
+  async queueDepth() {
+    const depth = Object.fromEntries(messageStatuses.map((s) => [s, 0])) as Record<MessageStatus, number>;
+    for (const r of this.all('SELECT status, count(*) AS n FROM messages GROUP BY status')) depth[r.status as MessageStatus] = Number(r.n);
+    return depth;
+  }
+
+  async nextDueAt() {
+    const r = this.one(
+      `SELECT min(t) AS t FROM (
+         SELECT min(next_attempt_at) AS t FROM messages WHERE status IN ('queued', 'deferred')
+         UNION ALL SELECT min(lease_until) FROM messages WHERE status = 'sending')`,
+    );
+    return r?.t === null || r?.t === undefined ? null : Number(r.t);
+  }
+
+  // Accounts and credentials
+
+  async createAccount(
+    account: Account,
+    c: { passwordHash: string | null; apiKeys: ApiKeyRecord[]; accessKeys: AccessKeyRecord[] },
+  ): Promise<'created' | 'exists'> {
+    try {
+      this.db
+        .transaction(() => {
+          this.insert('accounts', {
+            id: account.id,
+            name: account.name,
+            login_name: account.loginName,
+            password_hash: c.passwordHash,
+            permissions: JSON.stringify(account.permissions),
+            created_at: account.createdAt,
+          });
+          for (const k of c.apiKeys) this.insert('api_keys', rows.apiKeyRow(k));
+          for (const k of c.accessKeys) this.insert('access_keys', rows.accessKeyRow(k));
+        })
+        .immediate();
+      return 'created';
+    } catch (e) {
+      if (e instanceof Error && 'code' in e && String(e.code).startsWith('SQLITE_CONSTRAINT')) return 'exists';
+      throw e;
+    }
+  }
+
+  async getAccount(id: string) {
+    const r = this.one('SELECT * FROM accounts WHERE id = ?', id);
+    return r ? rows.toAccount(r) : null;
+  }
+
+  async findAccountByName(name: string) {
+    const r = this.one('SELECT * FROM accounts WHERE name = ?', name);
+    return r ? rows.toAccount(r) : null;
+  }
+
+  async findAccountByLogin(loginName: string) {
+    const r = this.one('SELECT * FROM accounts WHERE login_name = ?', loginName);
+    return r ? { account: rows.toAccount(r), passwordHash: r.password_hash === null ? null : String(r.password_hash) } : null;
+  }
+
+  async listAccounts(cursor: string | undefined, limit: number): Promise<Page<Account>> {
+    return this.page('accounts', new Where().add('id < ?', rows.decodeCursor(cursor)), limit, rows.toAccount);
+  }
+
+  async addApiKey(key: ApiKeyRecord) {
+    this.insert('api_keys', rows.apiKeyRow(key));
+  }
+
+  async listApiKeys(accountId: string) {
+    return this.all('SELECT * FROM api_keys WHERE account_id = ? ORDER BY id', accountId).map(rows.toApiKey);
+  }
+
+  async getApiKey(accountId: string, id: string) {
+    const r = this.one('SELECT * FROM api_keys WHERE account_id = ? AND id = ?', accountId, id);
+    return r ? rows.toApiKey(r) : null;
+  }
+
+  async findApiKeyByHash(hash: string) {
+    const r = this.one('SELECT * FROM api_keys WHERE hash = ?', hash);
+    return r ? rows.toApiKey(r) : null;
+  }
+
+  async revokeApiKey(accountId: string, id: string, at: number) {
+    return (
+      this.stmt('UPDATE api_keys SET revoked_at = ? WHERE account_id = ? AND id = ? AND revoked_at IS NULL').run(at, accountId, id)
+        .changes > 0
+    );
+  }
+
+  async addAccessKey(key: AccessKeyRecord) {
+    this.insert('access_keys', rows.accessKeyRow(key));
+  }
+
+  async getAccessKey(id: string) {
+    const r = this.one('SELECT * FROM access_keys WHERE id = ?', id);
+    return r ? rows.toAccessKey(r) : null;
+  }
+
+  async getSetting(name: string) {
+    const r = this.one('SELECT value FROM settings WHERE name = ?', name);
+    return r ? String(r.value) : null;
+  }
+
+  async initSetting(name: string, value: string) {
+    this.stmt('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING').run(name, value);
+    return (await this.getSetting(name)) ?? value;
+  }
+
+  // Captured inbox
+
+  async capture(mail: CapturedMail) {
+    this.stmt(
+      'INSERT INTO captured_mail (id, account_id, message_id, to_addr, from_addr, subject, text, html, headers, captured_at) VALUES (@id, @account_id, @message_id, @to_addr, @from_addr, @subject, @text, @html, @headers, @captured_at) ON CONFLICT (id) DO NOTHING',
+    ).run(rows.capturedRow(mail));
+  }
+
+  async listInbox(f: { to?: string; cursor?: string; limit: number; accountId?: string }) {
+    const where = new Where().add('to_addr = ?', f.to).add('account_id = ?', f.accountId).add('id < ?', rows.decodeCursor(f.cursor));
+    return this.page('captured_mail', where, f.limit, rows.toCaptured);
+  }
+
+  async ready() {
+    try {
+      return isMigrated(this.db);
+    } catch {
+      return false;
+    }
+  }
+
+  async close() {
+    this.db.close();
+  }
+}

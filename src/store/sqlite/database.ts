@@ -1,0 +1,45 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { sqliteMigrations } from './migrations.js';
+
+export type Db = Database.Database;
+
+/** Opens (creating the directory) with WAL, so readers never wait for the writer. */
+export const openDatabase = (file: string): Db => {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  return db;
+};
+
+const ensureHistory = (db: Db) =>
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+
+const appliedIds = (db: Db): Set<number> =>
+  new Set((db.prepare('SELECT id FROM schema_migrations').all() as { id: number }[]).map((r) => r.id));
+
+/** Applies every pending migration, each in its own transaction; returns the ids applied. */
+export const migrate = (db: Db): number[] => {
+  ensureHistory(db);
+  const done = appliedIds(db);
+  const applied: number[] = [];
+  for (const m of sqliteMigrations) {
+    if (done.has(m.id)) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)').run(m.id, m.name, Date.now());
+    }).immediate();
+    applied.push(m.id);
+  }
+  return applied;
+};
+
+export const isMigrated = (db: Db): boolean => {
+  ensureHistory(db);
+  const done = appliedIds(db);
+  return sqliteMigrations.every((m) => done.has(m.id));
+};

@@ -1,0 +1,72 @@
+/** The SQLite schema history: append only, never edit a shipped step. */
+export const sqliteMigrations: { id: number; name: string; sql: string }[] = [
+  {
+    id: 1,
+    name: 'initial',
+    sql: `
+CREATE TABLE accounts (
+  id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, login_name TEXT UNIQUE, password_hash TEXT,
+  permissions TEXT NOT NULL DEFAULT '{}', created_at INTEGER NOT NULL
+);
+CREATE TABLE api_keys (
+  id TEXT PRIMARY KEY, account_id TEXT NOT NULL REFERENCES accounts(id), hash TEXT NOT NULL UNIQUE,
+  role INTEGER NOT NULL, label TEXT, hint TEXT NOT NULL, created_at INTEGER NOT NULL, revoked_at INTEGER
+);
+CREATE INDEX api_keys_account ON api_keys(account_id);
+CREATE TABLE access_keys (
+  id TEXT PRIMARY KEY, account_id TEXT NOT NULL REFERENCES accounts(id), sealed_secret TEXT NOT NULL,
+  created_at INTEGER NOT NULL, revoked_at INTEGER
+);
+CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE subjects (
+  id TEXT PRIMARY KEY, account_id TEXT REFERENCES accounts(id), kind TEXT NOT NULL, number TEXT,
+  base_number TEXT, state TEXT NOT NULL, emails TEXT NOT NULL, domains TEXT NOT NULL, dcv_email TEXT,
+  attributes TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, version INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX subjects_number ON subjects(ifnull(account_id, ''), kind, number) WHERE number IS NOT NULL;
+CREATE INDEX subjects_base_number ON subjects(account_id, base_number);
+CREATE TABLE verifications (
+  id TEXT PRIMARY KEY, account_id TEXT REFERENCES accounts(id), subject_id TEXT REFERENCES subjects(id),
+  scope TEXT NOT NULL, recipient TEXT NOT NULL, purpose TEXT NOT NULL, locale TEXT NOT NULL, state TEXT NOT NULL,
+  current_token_id TEXT NOT NULL, expires_at INTEGER NOT NULL, send_count INTEGER NOT NULL, last_sent_at INTEGER,
+  confirmed_at INTEGER, cancelled_at INTEGER, confirm_ip TEXT, send_ip TEXT,
+  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, version INTEGER NOT NULL
+);
+CREATE INDEX verifications_account ON verifications(account_id, id);
+CREATE INDEX verifications_recipient ON verifications(recipient);
+CREATE INDEX verifications_due ON verifications(state, expires_at);
+CREATE INDEX verifications_subject ON verifications(subject_id);
+CREATE TABLE tokens (
+  id TEXT PRIMARY KEY, verification_id TEXT NOT NULL REFERENCES verifications(id), hash TEXT NOT NULL UNIQUE,
+  sealed TEXT, expires_at INTEGER NOT NULL, used_at INTEGER, created_at INTEGER NOT NULL
+);
+CREATE INDEX tokens_verification ON tokens(verification_id);
+CREATE TABLE messages (
+  id TEXT PRIMARY KEY, verification_id TEXT NOT NULL REFERENCES verifications(id), account_id TEXT,
+  recipient TEXT NOT NULL, purpose TEXT NOT NULL, locale TEXT NOT NULL, token_id TEXT NOT NULL,
+  data TEXT NOT NULL, message_id TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL,
+  abandoned INTEGER NOT NULL, next_attempt_at INTEGER NOT NULL, lease_owner TEXT, lease_until INTEGER,
+  last_error TEXT, smtp_response TEXT, sent_at INTEGER, created_at INTEGER NOT NULL
+);
+CREATE INDEX messages_due ON messages(status, next_attempt_at);
+CREATE INDEX messages_verification ON messages(verification_id);
+CREATE INDEX messages_account ON messages(account_id, id);
+CREATE TABLE delivery_attempts (
+  message_id TEXT NOT NULL REFERENCES messages(id), number INTEGER NOT NULL, started_at INTEGER NOT NULL,
+  finished_at INTEGER, result TEXT NOT NULL, response TEXT, PRIMARY KEY (message_id, number)
+);
+CREATE TABLE events (
+  id TEXT PRIMARY KEY, at INTEGER NOT NULL, type TEXT NOT NULL, account_id TEXT, verification_id TEXT,
+  subject_id TEXT, detail TEXT NOT NULL
+);
+CREATE INDEX events_verification ON events(verification_id);
+CREATE TABLE quota_charges (key TEXT NOT NULL, at INTEGER NOT NULL);
+CREATE INDEX quota_charges_key ON quota_charges(key, at);
+CREATE TABLE captured_mail (
+  id TEXT PRIMARY KEY, account_id TEXT, message_id TEXT NOT NULL, to_addr TEXT NOT NULL, from_addr TEXT NOT NULL,
+  subject TEXT NOT NULL, text TEXT NOT NULL, html TEXT NOT NULL, headers TEXT NOT NULL, captured_at INTEGER NOT NULL
+);
+CREATE INDEX captured_mail_to ON captured_mail(to_addr);
+`,
+  },
+];
