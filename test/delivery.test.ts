@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from './helpers/eventually.js';
+import { startService, type TestService } from './helpers/service.js';
 import { SmtpSink } from './helpers/smtp-sink.js';
-import { type TestService, startService } from './helpers/service.js';
 
 const linkIn = (text: string) => {
   const m = /https?:\/\/\S+\/verify\?token=[A-Za-z0-9_-]+/.exec(text);

@@ -6,7 +6,7 @@ import { loadSettings } from '../../src/config/load.js';
 import type { Settings } from '../../src/config/settings.js';
 import type { Clock } from '../../src/core/ports.js';
 import { buildApp } from '../../src/http/app.js';
-import { type Runtime, createRuntime } from '../../src/runtime/create-runtime.js';
+import { createRuntime, type Runtime } from '../../src/runtime/create-runtime.js';
 import { createLogger } from '../../src/runtime/logger.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -17,7 +17,12 @@ export interface TestService {
   url: string;
   dir: string;
   /** fetch against the service with the admin token (or `auth`), JSON in and out. */
-  call(method: string, path: string, body?: unknown, auth?: string | null): Promise<{ status: number; headers: Headers; json: any; text: string }>;
+  call(
+    method: string,
+    path: string,
+    body?: unknown,
+    auth?: string | null,
+  ): Promise<{ status: number; headers: Headers; json: any; text: string }>;
   close(): Promise<void>;
 }
 
@@ -54,7 +59,11 @@ export const startService = async (
       const headers: Record<string, string> = {};
       if (auth) headers.authorization = `Bearer ${auth}`;
       if (body !== undefined) headers['content-type'] = 'application/json';
-      const res = await fetch(url + path, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+      const res = await fetch(url + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
       const text = await res.text();
       let json: unknown = null;
       try {

@@ -1,0 +1,85 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { eventually } from './helpers/eventually.js';
+import { ADMIN_TOKEN, startService } from './helpers/service.js';
+import { SmtpSink } from './helpers/smtp-sink.js';
+
+const MESSAGES = 40;
+const HOLD_AT = 12;
+
+const spawnService = (dir: string, smtpUrl: string): ChildProcess =>
+  spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'start', '--port', '0'], {
+    cwd: process.cwd(),
+    env: {
+      ...process.env,
+      REVERIFY_DATABASE_URL: `sqlite:${join(dir, 'reverify.db')}`,
+      REVERIFY_SMTP_URL: smtpUrl,
+      REVERIFY_ADMIN_TOKEN: ADMIN_TOKEN,
+      REVERIFY_SECRET_KEY: 'test-secret-key-0123456789abcdef0123456789',
+      REVERIFY_COURIER_LEASE: '2',
+      REVERIFY_COURIER_CONCURRENCY: '4',
+      REVERIFY_COURIER_RETRY_BASE_MS: '20',
+      REVERIFY_LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+
+describe('a crash between claim and delivery loses nothing', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'reverify-crash-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('SIGKILL with queued and in-flight messages: a new process delivers every one; duplicates only for in-flight sends, same Message-ID', async () => {
+    // Queue the messages with no courier running.
+    const seeder = await startService({ resendCooldown: 0 }, { courier: false, dir });
+    for (let i = 0; i < MESSAGES; i++) {
+      const r = await seeder.call('POST', '/v1/verifications', { recipient: `user${i}@example.com`, purpose: 'email_ownership' });
+      expect(r.status).toBe(201);
+    }
+    const queued = (await seeder.rt.store.listMessages({ limit: 100 })).items;
+    await seeder.close();
+    expect(queued).toHaveLength(MESSAGES);
+
+    // The sink accepts the content of the HOLD_AT-th message but never answers: that send is in flight at the kill.
+    const sink = await new SmtpSink((n) => (n === HOLD_AT ? 'hold' : 'accept')).start();
+    const first = spawnService(dir, sink.url);
+    const [heldMail] = (await once(sink, 'held')) as [{ messageId: string }];
+    first.kill('SIGKILL');
+    await once(first, 'exit');
+    sink.respondWith(() => 'accept');
+
+    const second = spawnService(dir, sink.url);
+    const check = await startService({}, { courier: false, dir });
+    try {
+      // Synchronise on the store: every message recorded as sent by the new process.
+      await eventually(
+        async () => Promise.all(queued.map(async (m) => (await check.rt.store.getMessage(m.id))?.status)),
+        (statuses) => statuses.every((s) => s === 'sent'),
+        30_000,
+      );
+      expect(new Set(sink.mails.map((m) => m.messageId))).toEqual(new Set(queued.map((m) => m.messageId)));
+
+      const copies = new Map<string, number>();
+      for (const m of sink.mails) copies.set(m.messageId, (copies.get(m.messageId) ?? 0) + 1);
+      const duplicated = [...copies].filter(([, n]) => n > 1).map(([id]) => id);
+      expect(duplicated).toContain(heldMail.messageId);
+
+      // Every duplicate was in flight at the kill: its first attempt was taken over ('lost'), and it has exactly two copies.
+      for (const id of duplicated) {
+        const message = queued.find((m) => m.messageId === id);
+        const attempts = await check.rt.store.attemptsOf(message?.id ?? '');
+        expect(attempts.map((a) => a.result)).toEqual(['lost', 'sent']);
+        expect(copies.get(id)).toBe(2);
+      }
+      expect(sink.mails.length).toBe(MESSAGES + duplicated.length);
+    } finally {
+      await check.close();
+      second.kill('SIGTERM');
+      await once(second, 'exit');
+      await sink.stop();
+    }
+  });
+});
