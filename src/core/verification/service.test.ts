@@ -1,0 +1,196 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../test/helpers/service.js';
+import { SqliteStore } from '../../store/sqlite/adapter.js';
+import { migrate } from '../../store/sqlite/database.js';
+import { CoreError } from '../errors.js';
+import { newId } from '../ids.js';
+import { deriveServerKeys, unseal } from '../secrets.js';
+import { SubjectService } from '../subjects/service.js';
+import { defaultPolicies, type Policies } from './policies.js';
+import { VerificationService } from './service.js';
+
+const keys = deriveServerKeys('unit-test-secret-key-0123456789abcdef');
+
+const setup = (policies: Partial<Policies> = {}) => {
+  const store = SqliteStore.open(':memory:');
+  migrate(store.db);
+  const clock = new ManualClock();
+  const deps = { store, clock, keys, policies: { ...defaultPolicies, cooldownMs: 0, ...policies }, newId, messageIdDomain: 'test' };
+  const service = new VerificationService(deps);
+  return { store, clock, service, subjects: new SubjectService(deps, service) };
+};
+
+/** The token the courier would put in the link of this message. */
+const linkToken = async (store: SqliteStore, messageId: string) => {
+  const m = await store.getMessage(messageId);
+  const t = await store.getToken(m?.tokenId ?? '');
+  return unseal(keys.seal, t?.sealed ?? '');
+};
+
+const code = (p: Promise<unknown>) =>
+  p.then(
+    () => 'OK',
+    (e) => (e instanceof CoreError ? e.code : `unexpected: ${e}`),
+  );
+
+const messagesOf = async (store: SqliteStore, verificationId: string) =>
+  (await store.listMessages({ verificationId, limit: 10 })).items.reverse();
+
+describe('verification lifecycle', () => {
+  let env: ReturnType<typeof setup>;
+  beforeEach(() => {
+    env = setup();
+  });
+
+  it('reuse (DCV): a resend repeats the same random value', async () => {
+    const v = await env.service.create({ accountId: null, recipient: 'admin@example.com', purpose: 'dcv' });
+    await env.service.resend(v.id, undefined);
+    const [m1, m2] = await messagesOf(env.store, v.id);
+    expect(m2?.tokenId).toBe(m1?.tokenId);
+    expect(await linkToken(env.store, m2!.id)).toBe(await linkToken(env.store, m1!.id));
+    expect(m2?.messageId).not.toBe(m1?.messageId);
+  });
+
+  it('reuse with a new recipient: a new random value, and the old one stops working', async () => {
+    const v = await env.service.create({ accountId: null, recipient: 'admin@example.com', purpose: 'dcv' });
+    const [m1] = await messagesOf(env.store, v.id);
+    const old = await linkToken(env.store, m1!.id);
+    const { verification } = await env.service.resend(v.id, undefined, { recipient: 'hostmaster@example.com' });
+    expect(verification.recipient).toBe('hostmaster@example.com');
+    const [, m2] = await messagesOf(env.store, v.id);
+    expect(m2?.tokenId).not.toBe(m1?.tokenId);
+    expect(await code(env.service.confirm(old))).toBe('TOKEN_EXPIRED');
+    expect((await env.service.confirm(await linkToken(env.store, m2!.id))).state).toBe('confirmed');
+  });
+
+  it('rotate: the previous link stops working at once', async () => {
+    env = setup({ resendPolicy: { ...defaultPolicies.resendPolicy, email_ownership: 'rotate' } });
+    const v = await env.service.create({ accountId: null, recipient: 'a@example.com', purpose: 'email_ownership' });
+    const [m1] = await messagesOf(env.store, v.id);
+    const old = await linkToken(env.store, m1!.id);
+    await env.service.resend(v.id, undefined);
+    expect(await code(env.service.confirm(old))).toBe('TOKEN_EXPIRED');
+  });
+
+  it('rotate-with-grace: the previous link works during the grace period only', async () => {
+    env = setup({ graceMs: 60_000 });
+    const v = await env.service.create({ accountId: null, recipient: 'a@example.com', purpose: 'email_ownership' });
+    const [m1] = await messagesOf(env.store, v.id);
+    const old = await linkToken(env.store, m1!.id);
+    await env.service.resend(v.id, undefined);
+    expect((await env.service.inspect(old)).id).toBe(v.id);
+    env.clock.advance(60_001);
+    expect(await code(env.service.confirm(old))).toBe('TOKEN_EXPIRED');
+    const [, m2] = await messagesOf(env.store, v.id);
+    expect((await env.service.confirm(await linkToken(env.store, m2!.id))).state).toBe('confirmed');
+  });
+
+  it('tokens are single use, expire, and are stored only hashed (sealed for the courier)', async () => {
+    const v = await env.service.create({ accountId: null, recipient: 'a@example.com', purpose: 'email_ownership' });
+    const [m1] = await messagesOf(env.store, v.id);
+    const token = await linkToken(env.store, m1!.id);
+    expect(Buffer.from(token, 'base64url').length).toBeGreaterThanOrEqual(16);
+    const dump =
+      JSON.stringify(env.store.db.prepare('SELECT * FROM tokens').all()) +
+      JSON.stringify(env.store.db.prepare('SELECT * FROM messages').all());
+    expect(dump).not.toContain(token);
+    expect((await env.service.confirm(token)).state).toBe('confirmed');
+    expect(await code(env.service.confirm(token))).toBe('TOKEN_USED');
+    expect((await env.store.tokensOf(v.id)).every((t) => t.sealed === null)).toBe(true);
+    expect(await code(env.service.resend(v.id, undefined))).toBe('VERIFICATION_CONFIRMED');
+    expect(await code(env.service.confirm('never-issued-token-value'))).toBe('TOKEN_INVALID');
+  });
+
+  it('expiry: an overdue link is refused, the sweep marks the verification expired, a resend is refused', async () => {
+    const v = await env.service.create({ accountId: null, recipient: 'a@example.com', purpose: 'email_ownership' });
+    const [m1] = await messagesOf(env.store, v.id);
+    const token = await linkToken(env.store, m1!.id);
+    env.clock.advance(defaultPolicies.tokenTtlMs);
+    expect((await env.service.get(v.id, undefined)).state).toBe('expired');
+    expect(await code(env.service.confirm(token))).toBe('TOKEN_EXPIRED');
+    expect(await env.service.expireDue()).toBe(1);
+    expect((await env.store.getVerification(v.id))?.state).toBe('expired');
+    expect(await code(env.service.resend(v.id, undefined))).toBe('VERIFICATION_EXPIRED');
+  });
+
+  it('cancel: links stop working; an account cannot see another account’s verification', async () => {
+    const v = await env.service.create({ accountId: null, recipient: 'a@example.com', purpose: 'email_ownership' });
+    const [m1] = await messagesOf(env.store, v.id);
+    const token = await linkToken(env.store, m1!.id);
+    expect(await code(env.service.cancel(v.id, 'other-account'))).toBe('VERIFICATION_NOT_FOUND');
+    expect((await env.service.cancel(v.id, undefined)).state).toBe('cancelled');
+    expect(await code(env.service.confirm(token))).toBe('TOKEN_INVALID');
+  });
+
+  it('concurrent confirms of one token: exactly one succeeds', async () => {
+    const v = await env.service.create({ accountId: null, recipient: 'a@example.com', purpose: 'email_ownership' });
+    const [m1] = await messagesOf(env.store, v.id);
+    const token = await linkToken(env.store, m1!.id);
+    const results = await Promise.all(Array.from({ length: 8 }, () => code(env.service.confirm(token))));
+    expect(results.filter((r) => r === 'OK')).toHaveLength(1);
+    expect(results.filter((r) => r !== 'OK').every((r) => r === 'TOKEN_USED')).toBe(true);
+  });
+});
+
+describe('subjects follow their verifications', () => {
+  it('an SSL order awaiting DCV gets one email for its names and is validated when it is confirmed', async () => {
+    const env = setup();
+    const { subject, verifications } = await env.subjects.create({
+      accountId: null,
+      kind: 'ssl_order',
+      number: '1234567',
+      domains: ['example.com', 'www.example.com'],
+      dcvEmail: 'admin@example.com',
+    });
+    expect(verifications).toHaveLength(1);
+    expect(verifications[0]?.scope).toEqual(['example.com', 'www.example.com']);
+    const [m] = await messagesOf(env.store, verifications[0]!.id);
+    expect(m?.data).toEqual({ orderNumber: '1234567', domains: 'example.com, www.example.com' });
+    await env.service.confirm(await linkToken(env.store, m!.id));
+    expect((await env.store.getSubject(subject.id))?.state).toBe('validated');
+    expect(await code(env.subjects.create({ accountId: null, kind: 'smime_order', number: '1234567', emails: ['x@example.com'] }))).toBe(
+      'SUBJECT_EXISTS',
+    );
+  });
+
+  it('an issued S/MIME order is collected once every mailbox is confirmed; other states send nothing', async () => {
+    const env = setup();
+    const { subject, verifications } = await env.subjects.create({
+      accountId: null,
+      kind: 'smime_order',
+      number: '123456789',
+      emails: ['alice@example.com', 'alice.backup@example.com'],
+      state: 'issued',
+    });
+    expect(verifications.map((v) => v.recipient)).toEqual(['alice@example.com', 'alice.backup@example.com']);
+    for (const [i, v] of verifications.entries()) {
+      const [m] = await messagesOf(env.store, v.id);
+      await env.service.confirm(await linkToken(env.store, m!.id));
+      expect((await env.store.getSubject(subject.id))?.state).toBe(i === 0 ? 'issued' : 'collected');
+    }
+    const pending = await env.subjects.create({
+      accountId: null,
+      kind: 'smime_order',
+      number: '5',
+      emails: ['b@example.com'],
+      state: 'being_issued',
+    });
+    expect(pending.verifications).toEqual([]);
+    expect(
+      await code(
+        Promise.resolve().then(() =>
+          env.subjects.prepare({ accountId: null, kind: 'smime_order', number: '6', emails: ['b@example.com'], state: 'nope' }, 'x', 0),
+        ),
+      ),
+    ).toBe('VALIDATION_FAILED');
+  });
+
+  it('a resend of an order no longer waiting on its recipients is refused with the state', async () => {
+    const env = setup();
+    const { subject, verifications } = await env.subjects.create({ accountId: null, kind: 'signup', emails: ['jane@example.com'] });
+    env.store.db.prepare("UPDATE subjects SET state = 'activated' WHERE id = ?").run(subject.id);
+    const err = await env.service.resend(verifications[0]!.id, undefined).catch((e) => e);
+    expect(err).toBeInstanceOf(CoreError);
+    expect(err.details.state).toBe('activated');
+  });
+});
