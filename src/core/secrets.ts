@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { pooledRandomBytes } from './random-pool.js';
 
 /** Keys derived from the server secret, one per use, so that no key serves two purposes. */
 export interface ServerKeys {
@@ -17,7 +18,7 @@ export const deriveServerKeys = (secret: string): ServerKeys => ({
 });
 
 /** A fresh URL-safe random value of `bytes` bytes (default 256 bits). */
-export const randomToken = (bytes = 32): string => randomBytes(bytes).toString('base64url');
+export const randomToken = (bytes = 32): string => pooledRandomBytes(bytes).toString('base64url');
 
 export const keyedHash = (key: Buffer, value: string): string => createHmac('sha256', key).update(value, 'utf8').digest('hex');
 
@@ -33,7 +34,7 @@ const keyedDigest = (b: Buffer) => createHmac('sha256', compareKey).update(b).di
 
 /** AES-256-GCM; output `v1.<iv>.<tag>.<ciphertext>` in base64url. */
 export const seal = (key: Buffer, plaintext: string): string => {
-  const iv = randomBytes(12);
+  const iv = pooledRandomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
   return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join('.');

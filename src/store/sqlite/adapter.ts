@@ -19,6 +19,7 @@ import { distinctKeys, evaluateQuota } from '../quota.js';
 import * as rows from '../rows.js';
 import { Where } from '../sql-where.js';
 import { type Db, isMigrated, openDatabase } from './database.js';
+import { WriteQueue } from './write-queue.js';
 
 type Row = Record<string, unknown>;
 
@@ -28,11 +29,15 @@ class Abort extends Error {
   }
 }
 
-/** The SQLite adapter: better-sqlite3 is synchronous, so every write batch is one IMMEDIATE transaction. */
+/** The SQLite adapter: reads run directly; every write goes through the group-commit queue, atomically. */
 export class SqliteStore implements Store {
   private readonly statements = new Map<string, Database.Statement<unknown[]>>();
 
-  constructor(readonly db: Db) {}
+  private readonly writes: WriteQueue;
+
+  constructor(readonly db: Db) {
+    this.writes = new WriteQueue(db);
+  }
 
   static open(file: string): SqliteStore {
     return new SqliteStore(openDatabase(file));
@@ -60,9 +65,15 @@ export class SqliteStore implements Store {
     this.stmt(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`).run(row);
   }
 
+  /** Writes only the columns that changed, so indexes over unchanged columns are left alone. */
   private update(table: string, row: Row): void {
-    const cols = Object.keys(row).filter((c) => c !== 'id');
-    this.stmt(`UPDATE ${table} SET ${cols.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`).run(row);
+    const current = this.one(`SELECT * FROM ${table} WHERE id = ?`, row.id);
+    if (!current) throw new Abort({ ok: false, reason: 'conflict' });
+    const changed = Object.keys(row).filter((c) => c !== 'id' && current[c] !== row[c]);
+    if (changed.length === 0) return;
+    const values: Row = { id: row.id };
+    for (const c of changed) values[c] = row[c];
+    this.stmt(`UPDATE ${table} SET ${changed.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`).run(values);
   }
 
   private guard(table: string, expected: Record<string, number> | undefined): void {
@@ -98,7 +109,7 @@ export class SqliteStore implements Store {
 
   async commit(batch: WriteBatch): Promise<CommitResult> {
     try {
-      this.db.transaction(this.applyBatch).immediate(batch);
+      await this.writes.run(() => this.applyBatch(batch));
       return { ok: true };
     } catch (e) {
       if (e instanceof Abort) return e.result;
@@ -196,13 +207,13 @@ export class SqliteStore implements Store {
   async listEvents(f: { verificationId?: string; limit: number }) {
     const rs =
       f.verificationId === undefined
-        ? this.all('SELECT * FROM events ORDER BY id DESC LIMIT ?', f.limit)
-        : this.all('SELECT * FROM events WHERE verification_id = ? ORDER BY id DESC LIMIT ?', f.verificationId, f.limit);
+        ? this.all('SELECT * FROM events ORDER BY seq DESC LIMIT ?', f.limit)
+        : this.all('SELECT * FROM events WHERE verification_id = ? ORDER BY seq DESC LIMIT ?', f.verificationId, f.limit);
     return rs.map(rows.toEvent);
   }
 
   async pruneQuota(before: number) {
-    return this.stmt('DELETE FROM quota_charges WHERE at <= ?').run(before).changes;
+    return this.writes.run(() => this.stmt('DELETE FROM quota_charges WHERE at <= ?').run(before).changes);
   }
 
   // Outbox
@@ -232,7 +243,7 @@ export class SqliteStore implements Store {
   };
 
   async claim(owner: string, limit: number, leaseMs: number, now: number) {
-    return this.db.transaction(this.claimTx).immediate(owner, limit, leaseMs, now);
+    return this.writes.run(() => this.claimTx(owner, limit, leaseMs, now));
   }
 
   private readonly completeTx = (id: string, owner: string, o: DeliveryOutcome, now: number): boolean => {
@@ -264,10 +275,14 @@ export class SqliteStore implements Store {
   };
 
   async complete(id: string, owner: string, outcome: DeliveryOutcome, now: number) {
-    return this.db.transaction(this.completeTx).immediate(id, owner, outcome, now);
+    return this.writes.run(() => this.completeTx(id, owner, outcome, now));
   }
 
   async suppress(id: string, owner: string, reason: string, now: number) {
+    return this.writes.run(() => this.suppressTx(id, owner, reason, now));
+  }
+
+  private suppressTx(id: string, owner: string, reason: string, now: number): boolean {
     const done = this.stmt(
       "UPDATE messages SET status = 'suppressed', last_error = ?, lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ? AND status = 'sending'",
     ).run(reason, id, owner);
@@ -299,20 +314,18 @@ export class SqliteStore implements Store {
     c: { passwordHash: string | null; apiKeys: ApiKeyRecord[]; accessKeys: AccessKeyRecord[] },
   ): Promise<'created' | 'exists'> {
     try {
-      this.db
-        .transaction(() => {
-          this.insert('accounts', {
-            id: account.id,
-            name: account.name,
-            login_name: account.loginName,
-            password_hash: c.passwordHash,
-            permissions: JSON.stringify(account.permissions),
-            created_at: account.createdAt,
-          });
-          for (const k of c.apiKeys) this.insert('api_keys', rows.apiKeyRow(k));
-          for (const k of c.accessKeys) this.insert('access_keys', rows.accessKeyRow(k));
-        })
-        .immediate();
+      await this.writes.run(() => {
+        this.insert('accounts', {
+          id: account.id,
+          name: account.name,
+          login_name: account.loginName,
+          password_hash: c.passwordHash,
+          permissions: JSON.stringify(account.permissions),
+          created_at: account.createdAt,
+        });
+        for (const k of c.apiKeys) this.insert('api_keys', rows.apiKeyRow(k));
+        for (const k of c.accessKeys) this.insert('access_keys', rows.accessKeyRow(k));
+      });
       return 'created';
     } catch (e) {
       if (e instanceof Error && 'code' in e && String(e.code).startsWith('SQLITE_CONSTRAINT')) return 'exists';
@@ -340,7 +353,7 @@ export class SqliteStore implements Store {
   }
 
   async addApiKey(key: ApiKeyRecord) {
-    this.insert('api_keys', rows.apiKeyRow(key));
+    await this.writes.run(() => this.insert('api_keys', rows.apiKeyRow(key)));
   }
 
   async listApiKeys(accountId: string) {
@@ -358,14 +371,12 @@ export class SqliteStore implements Store {
   }
 
   async revokeApiKey(accountId: string, id: string, at: number) {
-    return (
-      this.stmt('UPDATE api_keys SET revoked_at = ? WHERE account_id = ? AND id = ? AND revoked_at IS NULL').run(at, accountId, id)
-        .changes > 0
-    );
+    const sql = 'UPDATE api_keys SET revoked_at = ? WHERE account_id = ? AND id = ? AND revoked_at IS NULL';
+    return this.writes.run(() => this.stmt(sql).run(at, accountId, id).changes > 0);
   }
 
   async addAccessKey(key: AccessKeyRecord) {
-    this.insert('access_keys', rows.accessKeyRow(key));
+    await this.writes.run(() => this.insert('access_keys', rows.accessKeyRow(key)));
   }
 
   async getAccessKey(id: string) {
@@ -379,16 +390,20 @@ export class SqliteStore implements Store {
   }
 
   async initSetting(name: string, value: string) {
-    this.stmt('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING').run(name, value);
+    await this.writes.run(() =>
+      this.stmt('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING').run(name, value),
+    );
     return (await this.getSetting(name)) ?? value;
   }
 
   // Captured inbox
 
   async capture(mail: CapturedMail) {
-    this.stmt(
-      'INSERT INTO captured_mail (id, account_id, message_id, to_addr, from_addr, subject, text, html, headers, captured_at) VALUES (@id, @account_id, @message_id, @to_addr, @from_addr, @subject, @text, @html, @headers, @captured_at) ON CONFLICT (id) DO NOTHING',
-    ).run(rows.capturedRow(mail));
+    await this.writes.run(() =>
+      this.stmt(
+        'INSERT INTO captured_mail (id, account_id, message_id, to_addr, from_addr, subject, text, html, headers, captured_at) VALUES (@id, @account_id, @message_id, @to_addr, @from_addr, @subject, @text, @html, @headers, @captured_at) ON CONFLICT (id) DO NOTHING',
+      ).run(rows.capturedRow(mail)),
+    );
   }
 
   async listInbox(f: { to?: string; cursor?: string; limit: number; accountId?: string }) {

@@ -31,7 +31,7 @@ CREATE TABLE verifications (
   current_token_id TEXT NOT NULL, expires_at INTEGER NOT NULL, send_count INTEGER NOT NULL, last_sent_at INTEGER,
   confirmed_at INTEGER, cancelled_at INTEGER, confirm_ip TEXT, send_ip TEXT,
   created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, version INTEGER NOT NULL
-);
+) WITHOUT ROWID;
 CREATE INDEX verifications_account ON verifications(account_id, id);
 CREATE INDEX verifications_recipient ON verifications(recipient);
 CREATE INDEX verifications_due ON verifications(state, expires_at);
@@ -39,7 +39,7 @@ CREATE INDEX verifications_subject ON verifications(subject_id);
 CREATE TABLE tokens (
   id TEXT PRIMARY KEY, verification_id TEXT NOT NULL REFERENCES verifications(id), hash TEXT NOT NULL UNIQUE,
   sealed TEXT, expires_at INTEGER NOT NULL, used_at INTEGER, created_at INTEGER NOT NULL
-);
+) WITHOUT ROWID;
 CREATE INDEX tokens_verification ON tokens(verification_id);
 CREATE TABLE messages (
   id TEXT PRIMARY KEY, verification_id TEXT NOT NULL REFERENCES verifications(id), account_id TEXT,
@@ -47,16 +47,17 @@ CREATE TABLE messages (
   data TEXT NOT NULL, message_id TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL,
   abandoned INTEGER NOT NULL, next_attempt_at INTEGER NOT NULL, lease_owner TEXT, lease_until INTEGER,
   last_error TEXT, smtp_response TEXT, sent_at INTEGER, created_at INTEGER NOT NULL
-);
+) WITHOUT ROWID;
 CREATE INDEX messages_due ON messages(status, next_attempt_at);
 CREATE INDEX messages_verification ON messages(verification_id);
 CREATE INDEX messages_account ON messages(account_id, id);
 CREATE TABLE delivery_attempts (
   message_id TEXT NOT NULL REFERENCES messages(id), number INTEGER NOT NULL, started_at INTEGER NOT NULL,
   finished_at INTEGER, result TEXT NOT NULL, response TEXT, PRIMARY KEY (message_id, number)
-);
+) WITHOUT ROWID;
+-- Append-only: ordered by rowid, so the id needs no index of its own.
 CREATE TABLE events (
-  id TEXT PRIMARY KEY, at INTEGER NOT NULL, type TEXT NOT NULL, account_id TEXT, verification_id TEXT,
+  seq INTEGER PRIMARY KEY, id TEXT NOT NULL, at INTEGER NOT NULL, type TEXT NOT NULL, account_id TEXT, verification_id TEXT,
   subject_id TEXT, detail TEXT NOT NULL
 );
 CREATE INDEX events_verification ON events(verification_id);

@@ -1,0 +1,32 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { reportPeakRss } from './peak-rss.js';
+
+/** The bare limit: node:http and better-sqlite3 (WAL), one outbox row inserted per request. */
+const db = new Database(join(mkdtempSync(join(tmpdir(), 'reverify-bench-bare-')), 'bare.db'));
+db.pragma('journal_mode = WAL');
+db.pragma('synchronous = NORMAL');
+db.exec('CREATE TABLE outbox (id TEXT PRIMARY KEY, verification_id TEXT NOT NULL, payload TEXT NOT NULL, created_at INTEGER NOT NULL)');
+const insert = db.prepare('INSERT INTO outbox (id, verification_id, payload, created_at) VALUES (?, ?, ?, ?)');
+
+const server = createServer((req, res) => {
+  const id = req.url?.split('/')[2] ?? '';
+  req.resume();
+  req.on('end', () => {
+    const messageId = randomUUID();
+    insert.run(messageId, id, '{}', Date.now());
+    const body = JSON.stringify({ message_id: messageId });
+    res.writeHead(202, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  });
+});
+
+reportPeakRss();
+server.listen(0, '127.0.0.1', () => {
+  const address = server.address();
+  process.send?.({ ready: true, port: typeof address === 'object' && address ? address.port : 0, ids: Array.from({ length: 1000 }, (_, i) => `v${i}`) });
+});
