@@ -66,9 +66,10 @@ export class SqliteStore implements Store {
   }
 
   /** Writes only the columns that changed, so indexes over unchanged columns are left alone. */
-  private update(table: string, row: Row): void {
+  private update(table: string, row: Row, expectedVersion?: number): void {
     const current = this.one(`SELECT * FROM ${table} WHERE id = ?`, row.id);
-    if (!current) throw new Abort({ ok: false, reason: 'conflict' });
+    if (!current || (expectedVersion !== undefined && Number(current.version) !== expectedVersion))
+      throw new Abort({ ok: false, reason: 'conflict' });
     const changed = Object.keys(row).filter((c) => c !== 'id' && current[c] !== row[c]);
     if (changed.length === 0) return;
     const values: Row = { id: row.id };
@@ -76,8 +77,10 @@ export class SqliteStore implements Store {
     this.stmt(`UPDATE ${table} SET ${changed.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`).run(values);
   }
 
-  private guard(table: string, expected: Record<string, number> | undefined): void {
+  /** Optimistic guards; rows the batch also updates are checked by that update's own read. */
+  private guard(table: string, expected: Record<string, number> | undefined, updating: { id: string }[] = []): void {
     for (const [id, version] of Object.entries(expected ?? {})) {
+      if (updating.some((u) => u.id === id)) continue;
       const row = this.one(`SELECT version FROM ${table} WHERE id = ?`, id);
       if (!row || Number(row.version) !== version) throw new Abort({ ok: false, reason: 'conflict' });
     }
@@ -94,13 +97,15 @@ export class SqliteStore implements Store {
   }
 
   private readonly applyBatch = (b: WriteBatch): void => {
-    this.guard('verifications', b.expect?.verifications);
-    this.guard('subjects', b.expect?.subjects);
+    const ev = b.expect?.verifications ?? {};
+    const es = b.expect?.subjects ?? {};
+    this.guard('verifications', ev, b.verifications?.update);
+    this.guard('subjects', es, b.subjects?.update);
     if (b.quota) this.chargeQuota(b.quota);
     for (const s of b.subjects?.insert ?? []) this.insert('subjects', rows.subjectRow(s));
-    for (const s of b.subjects?.update ?? []) this.update('subjects', rows.subjectRow(s));
+    for (const s of b.subjects?.update ?? []) this.update('subjects', rows.subjectRow(s), es[s.id]);
     for (const v of b.verifications?.insert ?? []) this.insert('verifications', rows.verificationRow(v));
-    for (const v of b.verifications?.update ?? []) this.update('verifications', rows.verificationRow(v));
+    for (const v of b.verifications?.update ?? []) this.update('verifications', rows.verificationRow(v), ev[v.id]);
     for (const t of b.tokens?.insert ?? []) this.insert('tokens', rows.tokenRow(t));
     for (const t of b.tokens?.update ?? []) this.update('tokens', rows.tokenRow(t));
     for (const m of b.messages ?? []) this.insert('messages', rows.messageRow(m));

@@ -13,6 +13,10 @@ export const openDatabase = (file: string): Db => {
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
+  // Reads through a memory map and a larger page cache: fewer system calls on the hot paths.
+  db.pragma('mmap_size = 268435456');
+  db.pragma('cache_size = -65536');
+  db.pragma('temp_store = MEMORY');
   return db;
 };
 

@@ -57,7 +57,10 @@ export const verificationRoutes = (rt: Runtime) => async (app: FastifyInstance) 
         summary: 'List verifications, newest first',
         querystring: ListVerificationsQuery,
         response: {
-          200: Type.Object({ items: Type.Array(VerificationSchema), next_cursor: Type.Union([Type.String(), Type.Null()]) }),
+          200: Type.Object({
+            items: Type.Array(VerificationSchema),
+            next_cursor: Type.Unsafe<string | null>({ type: ['string', 'null'] }),
+          }),
           ...errors,
         },
       },
