@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { purposes } from '../../core/model.js';
+import { templates } from './catalogue.js';
+import { renderMail } from './render.js';
+
+const vars = {
+  link: 'https://r.example/verify?token=abc_DEF-123',
+  expiresAt: new Date(Date.UTC(2026, 10, 26, 15, 0)),
+  recipient: 'a@example.com',
+};
+
+describe('mail templates', () => {
+  it('ship en and de for every purpose', () => {
+    for (const p of purposes) expect(Object.keys(templates[p]).sort()).toEqual(['de', 'en']);
+  });
+
+  it.each(purposes)('%s renders text and HTML with the link, in the requested locale', (purpose) => {
+    const en = renderMail(purpose, 'en', { ...vars, orderNumber: '42', domains: 'example.com' });
+    const de = renderMail(purpose, 'de_DE', { ...vars, orderNumber: '42', domains: 'example.com' });
+    expect(en.text).toContain(vars.link);
+    expect(en.html).toContain('href="https://r.example/verify?token=abc_DEF-123"');
+    expect(de.locale).toBe('de');
+    expect(de.subject).not.toBe(en.subject);
+    expect(de.text).toContain('2026');
+  });
+
+  it('falls back to en for a locale without a template', () => {
+    expect(renderMail('dcv', 'ja', vars).locale).toBe('en');
+  });
+
+  it('escapes data in HTML and keeps the subject on one line', () => {
+    const r = renderMail('dcv', 'en', { ...vars, domains: '<b>x</b>.example.com\r\nBcc: evil@example.com' });
+    expect(r.html).not.toContain('<b>x</b>');
+    expect(r.html).toContain('&lt;b&gt;x&lt;/b&gt;');
+    expect(r.subject).not.toMatch(/[\r\n]/);
+  });
+});

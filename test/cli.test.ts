@@ -1,0 +1,110 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, startService } from './helpers/service.js';
+
+const run = promisify(execFile);
+const dir = mkdtempSync(join(tmpdir(), 'reverify-cli-'));
+const env = {
+  ...process.env,
+  REVERIFY_DATABASE_URL: `sqlite:${join(dir, 'reverify.db')}`,
+  REVERIFY_ADMIN_TOKEN: ADMIN_TOKEN,
+  REVERIFY_SECRET_KEY: 'test-secret-key-0123456789abcdef0123456789',
+  REVERIFY_LOG_LEVEL: 'silent',
+};
+
+const reverify = async (args: string[], extraEnv: Record<string, string> = {}) => {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
+      env: { ...env, ...extraEnv },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+};
+
+const fixture = JSON.parse(readFileSync('docs/fixtures.example.json', 'utf8'));
+const writeFixture = (name: string, data: unknown) => {
+  const path = join(dir, name);
+  writeFileSync(path, JSON.stringify(data));
+  return path;
+};
+
+describe('the reverify command', () => {
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('refuses a bad fixture file whole, naming the entry and field, and writes nothing', async () => {
+    const bad = structuredClone(fixture);
+    bad.orders[1].domains = 'example.com';
+    const r = await reverify(['seed', writeFixture('bad.json', bad)]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('reverify: orders[1] (1234567): orders[1].domains must be array');
+    const unknownAccount = structuredClone(fixture);
+    unknownAccount.emailVerifications[0].account = 'nobody';
+    const r2 = await reverify(['seed', writeFixture('bad2.json', unknownAccount)]);
+    expect(r2.stderr.trim()).toBe(
+      "reverify: emailVerifications[0] (test1@example.org): account 'nobody' is neither in the file nor in the store",
+    );
+    const badState = structuredClone(fixture);
+    badState.users[0].state = 'sleeping';
+    expect((await reverify(['seed', writeFixture('bad3.json', badState)])).stderr).toMatch(
+      /^reverify: users\[0\] \(jane.saoirse@example.com\): state '/,
+    );
+    expect((await reverify(['accounts', 'list'])).stdout).toBe('');
+  });
+
+  it('seeds the example fixture, sends the first emails, and is idempotent', async () => {
+    const path = writeFixture('good.json', fixture);
+    const first = await reverify(['seed', path]);
+    expect(first.stderr).toBe('');
+    expect(first.stdout).toBe('seeded: 1 accounts, 4 subjects, 0 already present\n');
+    const second = await reverify(['seed', path]);
+    expect(second.stdout).toBe('seeded: 0 accounts, 0 subjects, 5 already present\n');
+    const svc = await startService({}, { courier: false, dir });
+    try {
+      const inbox = await svc.call('GET', '/v1/inbox?limit=100');
+      expect(inbox.json.items.map((m: { to: string }) => m.to).sort()).toEqual(
+        ['admin@example.com', 'alice.backup@example.com', 'alice@example.com', 'jane.saoirse@example.com', 'test1@example.org'].sort(),
+      );
+      // The fixture's API key and login work; the seeded order belongs to its account.
+      const orders = await svc.call('GET', '/v1/orders', undefined, 'DC0123456789ABCDEF0123456789ABCD');
+      expect(orders.json.items.map((o: { order_number: string }) => o.order_number).sort()).toEqual(['123456789', '1234567'].sort());
+      expect((await svc.rt.store.findAccountByLogin('acme_api'))?.passwordHash).toMatch(/^scrypt\$/);
+      expect(await svc.rt.accounts.accessKeySecret('LTAI5tAcmeExample01')).toMatchObject({
+        secret: 'acmeAccessSecret0123456789',
+        active: true,
+      });
+    } finally {
+      await svc.close();
+    }
+  });
+
+  it('manages accounts and keys; a new key is printed once', async () => {
+    const created = await reverify(['accounts', 'create', 'initech', '--login', 'initech_api'], {
+      REVERIFY_LOGIN_PASSWORD: 'Initech-Pass-1',
+    });
+    expect(created.stdout).toMatch(/^[0-9a-f-]{36}\tinitech\n$/);
+    expect((await reverify(['accounts', 'list'])).stdout).toMatch(/\tinitech\tinitech_api\n/);
+    const key = await reverify(['keys', 'create', 'initech', '--role', '102']);
+    const [, id, secret] = /^id: (\S+)\nkey \(shown once\): (rvk_\S+)\n$/.exec(key.stdout) ?? [];
+    expect(secret).toBeDefined();
+    expect((await reverify(['keys', 'revoke', 'initech', id ?? ''])).stdout).toBe(`revoked ${id}\n`);
+    const missing = await reverify(['keys', 'create', 'nobody']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe('reverify: ACCOUNT_NOT_FOUND: No such account.\n');
+  });
+
+  it('migrate reports an up-to-date schema; a bad setting stops with one line', async () => {
+    expect((await reverify(['migrate'])).stdout).toBe('schema is up to date\n');
+    const bad = await reverify(['start'], { REVERIFY_SMTP_URL: 'http://mail' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('reverify: REVERIFY_SMTP_URL: must start with smtp: or smtps:, got http:\n');
+    const port = await reverify(['start', '--port', 'x']);
+    expect(port.stderr).toMatch(/option '--port <port>' argument 'x' is invalid/);
+  });
+});
