@@ -30,7 +30,11 @@ interface Result {
 }
 
 const start = async (script: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; ready: Ready }> => {
-  const child = fork(join(import.meta.dirname, 'servers', script), [], { execArgv: ['--import', 'tsx', ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [])], env: { ...process.env, ...env }, stdio: 'inherit' });
+  const child = fork(join(import.meta.dirname, 'servers', script), [], {
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [])],
+    env: { ...process.env, ...env },
+    stdio: 'inherit',
+  });
   const [ready] = (await once(child, 'message')) as [Ready];
   return { child, ready };
 };
@@ -51,7 +55,13 @@ const load = (port: number, ids: string[], path: (id: string) => string, headers
   });
 };
 
-const measure = async (name: string, script: string, path: (id: string) => string, headers: Record<string, string>, env: Record<string, string> = {}): Promise<Result> => {
+const measure = async (
+  name: string,
+  script: string,
+  path: (id: string) => string,
+  headers: Record<string, string>,
+  env: Record<string, string> = {},
+): Promise<Result> => {
   const { child, ready } = await start(script, env);
   try {
     await load(ready.port, ready.ids, path, headers, WARMUP_S);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SqliteStore } from '../src/store/sqlite/adapter.js';
 import { startService, type TestService } from './helpers/service.js';
 
 describe('native API: accounts, keys, tenants, subjects, documents', () => {
@@ -21,7 +22,7 @@ describe('native API: accounts, keys, tenants, subjects, documents', () => {
     const listed = await svc.call('GET', '/v1/accounts/acme/keys');
     expect(listed.json.items).toHaveLength(2);
     expect(JSON.stringify(listed.json)).not.toContain(keyA);
-    const dump = JSON.stringify(svc.rt.store.db.prepare('SELECT * FROM api_keys').all());
+    const dump = JSON.stringify((svc.rt.store as SqliteStore).db.prepare('SELECT * FROM api_keys').all());
     expect(dump).not.toContain(keyA);
     expect((await svc.call('POST', '/v1/accounts', { name: 'acme' })).json.error.code).toBe('ACCOUNT_EXISTS');
   });

@@ -28,5 +28,9 @@ const server = createServer((req, res) => {
 reportPeakRss();
 server.listen(0, '127.0.0.1', () => {
   const address = server.address();
-  process.send?.({ ready: true, port: typeof address === 'object' && address ? address.port : 0, ids: Array.from({ length: 1000 }, (_, i) => `v${i}`) });
+  process.send?.({
+    ready: true,
+    port: typeof address === 'object' && address ? address.port : 0,
+    ids: Array.from({ length: 1000 }, (_, i) => `v${i}`),
+  });
 });

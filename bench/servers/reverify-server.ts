@@ -22,7 +22,8 @@ const settings = {
 const rt = await createRuntime(settings);
 const app = await buildApp(rt);
 const ids: string[] = [];
-for (let i = 0; i < 1000; i++) ids.push((await rt.verifications.create({ accountId: null, recipient: `bench${i}@example.com`, purpose: 'email_ownership' })).id);
+for (let i = 0; i < 1000; i++)
+  ids.push((await rt.verifications.create({ accountId: null, recipient: `bench${i}@example.com`, purpose: 'email_ownership' })).id);
 if (process.env.BENCH_COURIER !== 'off') rt.startBackground();
 reportPeakRss();
 await app.listen({ host: '127.0.0.1', port: 0 });

@@ -88,7 +88,7 @@ export class SmtpSink extends EventEmitter {
     this.server = null;
     if (!server) return;
     // Held replies keep connections open: close them so shutdown does not wait for them.
-    (server as unknown as { connections?: Set<{ close(): void }> }).connections?.forEach((c) => c.close());
+    for (const c of (server as unknown as { connections?: Set<{ close(): void }> }).connections ?? []) c.close();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 }
