@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from './helpers/eventually.js';
 import { startService, type TestService } from './helpers/service.js';
@@ -130,5 +131,49 @@ describe('delivery through a real SMTP server', () => {
     );
     expect(sent.attempt_log.at(-1).result).toBe('sent');
     expect(sent.attempt_log.slice(0, -1).every((a: { result: string }) => a.result === 'deferred')).toBe(true);
+  });
+});
+
+describe('courier lifecycle', () => {
+  it('shutdown drains the send in flight before it returns', async () => {
+    const sink = await new SmtpSink((n) => (n === 1 ? 'hold' : 'accept')).start();
+    const svc = await startService({ smtpUrl: sink.url });
+    try {
+      const created = await svc.call('POST', '/v1/verifications', { recipient: 'drain@example.com', purpose: 'email_ownership' });
+      await once(sink, 'held');
+      let stopped = false;
+      const stopping = svc.rt.courier.stop().then(() => {
+        stopped = true;
+      });
+      // The stop waits on the held send: it has not returned while the server withholds its reply.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(stopped).toBe(false);
+      sink.releaseHeld();
+      await stopping;
+      const [message] = (await svc.rt.store.listMessages({ verificationId: created.json.id, limit: 1 })).items;
+      expect(message?.status).toBe('sent');
+    } finally {
+      await svc.close();
+      await sink.stop();
+    }
+  });
+
+  it('a temporary failure that never ends is abandoned after the configured attempts', async () => {
+    const sink = await new SmtpSink(() => ({ code: 421, message: 'busy' })).start();
+    const svc = await startService({ smtpUrl: sink.url, courierMaxAttempts: 3 });
+    try {
+      const created = await svc.call('POST', '/v1/verifications', { recipient: 'never@example.com', purpose: 'email_ownership' });
+      const id = (await svc.call('GET', `/v1/messages?verification=${created.json.id}`)).json.items[0].id;
+      const message = await eventually(
+        async () => (await svc.call('GET', `/v1/messages/${id}`)).json,
+        (m) => m.status === 'failed',
+      );
+      expect(message).toMatchObject({ abandoned: true, attempts: 3 });
+      expect(message.last_error).toMatch(/^abandoned after 3 attempts/);
+      expect(await (await fetch(`${svc.url}/metrics`)).text()).toMatch(/reverify_messages_total\{result="abandoned"\} 1/);
+    } finally {
+      await svc.close();
+      await sink.stop();
+    }
   });
 });

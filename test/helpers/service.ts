@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import { loadSettings } from '../../src/config/load.js';
 import type { Settings } from '../../src/config/settings.js';
 import type { Clock } from '../../src/core/ports.js';
@@ -29,7 +30,7 @@ export interface TestService {
 /** A real service on 127.0.0.1 with its own SQLite file; the courier runs unless `courier: false`. */
 export const startService = async (
   overrides: Partial<Settings> = {},
-  options: { clock?: Clock; courier?: boolean; dir?: string } = {},
+  options: { clock?: Clock; courier?: boolean; dir?: string; logger?: Logger } = {},
 ): Promise<TestService> => {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'reverify-test-'));
   const settings: Settings = {
@@ -44,7 +45,7 @@ export const startService = async (
     courierPollMs: 50,
     ...overrides,
   };
-  const rt = await createRuntime(settings, { logger: createLogger(settings.logLevel), clock: options.clock });
+  const rt = await createRuntime(settings, { logger: options.logger ?? createLogger(settings.logLevel), clock: options.clock });
   const app = await buildApp(rt);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();

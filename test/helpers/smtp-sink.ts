@@ -20,6 +20,7 @@ export class SmtpSink extends EventEmitter {
   readonly mails: SinkMail[] = [];
   dataCount = 0;
   private server: SMTPServer | null = null;
+  private held: (() => void)[] = [];
   port = 0;
 
   constructor(private responder: Responder = () => 'accept') {
@@ -54,7 +55,10 @@ export class SmtpSink extends EventEmitter {
               this.emit('mail', mail);
             }
             if (verdict === 'accept') return callback();
-            if (verdict === 'hold') return this.emit('held', mail);
+            if (verdict === 'hold') {
+              this.held.push(() => callback());
+              return this.emit('held', mail);
+            }
             const err = Object.assign(new Error(verdict.message), { responseCode: verdict.code });
             this.emit('refused', verdict.code);
             callback(err);
@@ -81,6 +85,11 @@ export class SmtpSink extends EventEmitter {
       });
     }
     return this.mails.slice(0, count);
+  }
+
+  /** Answers every held DATA with 250 now. */
+  releaseHeld(): void {
+    for (const answer of this.held.splice(0)) answer();
   }
 
   async stop(): Promise<void> {

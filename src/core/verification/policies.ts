@@ -35,7 +35,11 @@ export const defaultPolicies: Policies = {
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 
-/** The limits one send is charged against: cooldown and daily ceiling per recipient, hourly per account and IP. */
+/**
+ * The limits one send is charged against: cooldown and daily ceiling per recipient, hourly per
+ * account, and hourly per client IP for unauthenticated callers (an authenticated platform sends
+ * from one server address, so its IP says nothing about abuse).
+ */
 export const quotaRules = (p: Policies, send: { recipient: string; accountId: string | null; ip?: string | null }): QuotaRule[] => {
   const rcpt = `rcpt:${recipientKey(send.recipient)}`;
   const rules: QuotaRule[] = [];

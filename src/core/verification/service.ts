@@ -57,6 +57,8 @@ export class VerificationService {
     purpose: Purpose;
     locale?: string;
     ip?: string | null;
+    /** An unauthenticated caller: its IP is charged against the per-IP ceiling. */
+    anonymous?: boolean;
   }): Promise<Verification> {
     const ctx = this.context();
     const plan = planCreate(ctx, {
@@ -66,7 +68,7 @@ export class VerificationService {
       locale: normaliseLocale(input.locale),
       ip: input.ip ?? null,
     });
-    await this.commitSend(ctx, plan, { insert: true, enforce: true });
+    await this.commitSend(ctx, plan, { insert: true, enforce: true, limitIp: input.anonymous ? (input.ip ?? null) : null });
     return this.view(plan.verification);
   }
 
@@ -84,7 +86,7 @@ export class VerificationService {
   async resend(
     id: string,
     scope: AccountScope,
-    input: { recipient?: string; scope?: string[]; locale?: string; ip?: string | null } = {},
+    input: { recipient?: string; scope?: string[]; locale?: string; ip?: string | null; anonymous?: boolean } = {},
   ): Promise<{ verification: Verification; messageId: string }> {
     const recipient = input.recipient === undefined ? undefined : parseRecipient(input.recipient);
     return this.retrying(async () => {
@@ -103,7 +105,7 @@ export class VerificationService {
         ip: input.ip ?? null,
         data: templateData(subject, input.scope ?? v.scope),
       });
-      await this.commitSend(ctx, plan, { insert: false, enforce: true });
+      await this.commitSend(ctx, plan, { insert: false, enforce: true, limitIp: input.anonymous ? (input.ip ?? null) : null });
       return { verification: this.view(plan.verification), messageId: plan.message.id };
     });
   }
@@ -199,11 +201,15 @@ export class VerificationService {
   }
 
   /** Writes a send and its outbox row in one transaction, charging the quotas; refusals are audited. */
-  async commitSend(ctx: LifecycleContext, plan: SendPlan, mode: { insert: boolean; enforce: boolean }): Promise<void> {
+  async commitSend(
+    ctx: LifecycleContext,
+    plan: SendPlan,
+    mode: { insert: boolean; enforce: boolean; limitIp?: string | null },
+  ): Promise<void> {
     const v = plan.verification;
     const batch: WriteBatch = {
       quota: {
-        rules: quotaRules(ctx.policies, { recipient: v.recipient, accountId: v.accountId, ip: v.sendIp }),
+        rules: quotaRules(ctx.policies, { recipient: v.recipient, accountId: v.accountId, ip: mode.limitIp ?? null }),
         at: ctx.now,
         enforce: mode.enforce,
       },
