@@ -9,7 +9,7 @@ import { reportPeakRss } from './peak-rss.js';
 /** Reverify as it runs: SQLite file in WAL, capture transport, courier delivering while requests arrive. */
 const dir = mkdtempSync(join(tmpdir(), 'reverify-bench-'));
 const settings = {
-  ...loadSettings({ env: {} }),
+  ...loadSettings({ env: process.env }),
   databaseUrl: `sqlite:${join(dir, 'reverify.db')}`,
   adminToken: 'bench-admin-token-0123456789',
   secretKey: 'bench-secret-key-0123456789abcdef0123456789',

@@ -13,9 +13,8 @@ export const openDatabase = (file: string): Db => {
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
-  // Reads through a memory map and a larger page cache: fewer system calls on the hot paths.
-  db.pragma('mmap_size = 268435456');
-  db.pragma('cache_size = -65536');
+  // A 16 MiB page cache (the default is 2 MiB): fewer reads on the hot paths.
+  db.pragma('cache_size = -16384');
   db.pragma('temp_store = MEMORY');
   return db;
 };
