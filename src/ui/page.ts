@@ -1,6 +1,4 @@
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
-
+import { escapeHtml } from '../lib/escape-html.js';
 export const html = (strings: TemplateStringsArray, ...values: (string | number | SafeHtml)[]): SafeHtml =>
   new SafeHtml(strings.reduce((out, s, i) => out + s + (i < values.length ? render(values[i] as string | number | SafeHtml) : ''), ''));
 

@@ -1,4 +1,5 @@
 import type { Purpose } from '../../core/model.js';
+import { escapeHtml } from '../../lib/escape-html.js';
 import { resolveTemplate } from './catalogue.js';
 import type { TemplateVars } from './template.js';
 
@@ -8,9 +9,6 @@ export interface RenderedMail {
   html: string;
   locale: string;
 }
-
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 /** Header values never carry line breaks or other control characters. */
 const oneLine = (s: string) => s.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
