@@ -26,7 +26,7 @@ export const errorCatalogue = {
 
 export type ErrorCode = keyof typeof errorCatalogue;
 
-export type QuotaRuleName = 'cooldown' | 'recipient_daily' | 'account_hourly' | 'ip_hourly';
+export type QuotaRuleName = 'cooldown' | 'recipient_daily' | 'account_hourly' | 'ip_hourly' | 'login_failures' | 'login_lock';
 
 export interface ErrorDetails {
   /** For QUOTA_EXCEEDED: milliseconds until a retry can succeed. */

@@ -28,8 +28,14 @@ export interface QuotaRule {
 export interface WriteBatch {
   /** Optimistic guards: the stored version must still be this one. */
   expect?: { verifications?: Record<string, number>; subjects?: Record<string, number> };
-  /** Checked and charged inside the transaction, so concurrent sends cannot both pass. */
-  quota?: { rules: QuotaRule[]; at: number; enforce: boolean };
+  /**
+   * Checked and charged inside the transaction, so concurrent sends cannot both pass. Each entry of
+   * `sends` is the rule set of one send; `enforce: false` charges without refusing (seeding), and
+   * `charge: false` only checks (a lockout test).
+   */
+  quota?: { sends: QuotaRule[][]; at: number; enforce: boolean; charge?: boolean };
+  /** Quota keys whose charges are dropped (a successful login clears its failures). */
+  clearQuotaKeys?: string[];
   subjects?: { insert?: Subject[]; update?: Subject[] };
   verifications?: { insert?: Verification[]; update?: Verification[] };
   tokens?: { insert?: TokenRecord[]; update?: TokenRecord[] };

@@ -151,27 +151,44 @@ export const storeContract = (name: string, open: () => Promise<ContractTarget>)
         { name: 'cooldown', key: 'rcpt:x', windowMs: 60_000, limit: 1 },
         { name: 'recipient_daily', key: 'rcpt:x', windowMs: 86_400_000, limit: 2 },
       ];
-      expect(await store.commit({ quota: { rules, at: T0, enforce: true } })).toEqual({ ok: true });
-      expect(await store.commit({ quota: { rules, at: T0 + 10_000, enforce: true } })).toEqual({
+      expect(await store.commit({ quota: { sends: [rules], at: T0, enforce: true } })).toEqual({ ok: true });
+      expect(await store.commit({ quota: { sends: [rules], at: T0 + 10_000, enforce: true } })).toEqual({
         ok: false,
         reason: 'quota',
         rule: 'cooldown',
         retryAfterMs: 50_000,
       });
-      expect(await store.commit({ quota: { rules, at: T0 + 60_000, enforce: true } })).toEqual({ ok: true });
-      expect(await store.commit({ quota: { rules, at: T0 + 120_000, enforce: true } })).toEqual({
+      expect(await store.commit({ quota: { sends: [rules], at: T0 + 60_000, enforce: true } })).toEqual({ ok: true });
+      expect(await store.commit({ quota: { sends: [rules], at: T0 + 120_000, enforce: true } })).toEqual({
         ok: false,
         reason: 'quota',
         rule: 'recipient_daily',
         retryAfterMs: 86_400_000 - 120_000,
       });
       // Not enforced: charged anyway (seeding), so the next enforced check sees three.
-      expect(await store.commit({ quota: { rules, at: T0 + 130_000, enforce: false } })).toEqual({ ok: true });
+      expect(await store.commit({ quota: { sends: [rules], at: T0 + 130_000, enforce: false } })).toEqual({ ok: true });
       expect(await store.pruneQuota(T0)).toBe(1);
-      expect(await store.commit({ quota: { rules, at: T0 + 200_000, enforce: true } })).toMatchObject({
+      expect(await store.commit({ quota: { sends: [rules], at: T0 + 200_000, enforce: true } })).toMatchObject({
         ok: false,
         rule: 'recipient_daily',
       });
+    });
+
+    it('quota: a batch of sends counts each send; check-only charges nothing; cleared keys start over', async () => {
+      const acct: QuotaRule = { name: 'account_hourly', key: 'acct:a', windowMs: 3600_000, limit: 3 };
+      const send = (rcpt: string): QuotaRule[] => [{ name: 'cooldown', key: `rcpt:${rcpt}`, windowMs: 60_000, limit: 1 }, acct];
+      expect(await store.commit({ quota: { sends: [send('x'), send('y')], at: T0, enforce: true } })).toEqual({ ok: true });
+      expect(await store.commit({ quota: { sends: [send('z'), send('w')], at: T0 + 1000, enforce: true } })).toEqual({
+        ok: false,
+        reason: 'quota',
+        rule: 'account_hourly',
+        retryAfterMs: 3600_000 - 1000,
+      });
+      expect(await store.commit({ quota: { sends: [send('z')], at: T0 + 1000, enforce: true, charge: false } })).toEqual({ ok: true });
+      expect(await store.commit({ quota: { sends: [send('z')], at: T0 + 2000, enforce: true } })).toEqual({ ok: true });
+      expect(await store.commit({ quota: { sends: [send('w')], at: T0 + 3000, enforce: true } })).toMatchObject({ ok: false, rule: 'account_hourly' });
+      expect(await store.commit({ clearQuotaKeys: ['acct:a'] })).toEqual({ ok: true });
+      expect(await store.commit({ quota: { sends: [send('w')], at: T0 + 4000, enforce: true } })).toEqual({ ok: true });
     });
 
     it('lists newest first with an opaque cursor and filters', async () => {

@@ -108,7 +108,7 @@ export class SubjectService {
     const batch: WriteBatch = {
       subjects: { insert: [subject] },
       quota: {
-        rules: plans.flatMap((p) => quotaRules(ctx.policies, { recipient: p.verification.recipient, accountId: subject.accountId })),
+        sends: plans.map((p) => quotaRules(ctx.policies, { recipient: p.verification.recipient, accountId: subject.accountId })),
         at: ctx.now,
         enforce: false,
       },

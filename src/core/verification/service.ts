@@ -209,7 +209,7 @@ export class VerificationService {
     const v = plan.verification;
     const batch: WriteBatch = {
       quota: {
-        rules: quotaRules(ctx.policies, { recipient: v.recipient, accountId: v.accountId, ip: mode.limitIp ?? null }),
+        sends: [quotaRules(ctx.policies, { recipient: v.recipient, accountId: v.accountId, ip: mode.limitIp ?? null })],
         at: ctx.now,
         enforce: mode.enforce,
       },

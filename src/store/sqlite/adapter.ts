@@ -15,7 +15,7 @@ import type {
   WriteBatch,
 } from '../../core/ports.js';
 import type { SubjectKind } from '../../core/subjects/model.js';
-import { distinctKeys, evaluateQuota } from '../quota.js';
+import { chargedKeys, evaluateQuota } from '../quota.js';
 import * as rows from '../rows.js';
 import { Where } from '../sql-where.js';
 import { type Db, isMigrated, openDatabase } from './database.js';
@@ -88,12 +88,13 @@ export class SqliteStore implements Store {
 
   private chargeQuota(quota: NonNullable<WriteBatch['quota']>): void {
     if (quota.enforce) {
-      const verdict = evaluateQuota(quota.rules, quota.at, (key, since) =>
+      const verdict = evaluateQuota(quota.sends, quota.at, (key, since) =>
         this.all('SELECT at FROM quota_charges WHERE key = ? AND at > ? ORDER BY at', key, since).map((r) => Number(r.at)),
       );
       if (!verdict.ok) throw new Abort({ ok: false, reason: 'quota', rule: verdict.rule, retryAfterMs: verdict.retryAfterMs });
     }
-    for (const key of distinctKeys(quota.rules)) this.stmt('INSERT INTO quota_charges (key, at) VALUES (?, ?)').run(key, quota.at);
+    if (quota.charge === false) return;
+    for (const key of chargedKeys(quota.sends)) this.stmt('INSERT INTO quota_charges (key, at) VALUES (?, ?)').run(key, quota.at);
   }
 
   private readonly applyBatch = (b: WriteBatch): void => {
@@ -101,6 +102,7 @@ export class SqliteStore implements Store {
     const es = b.expect?.subjects ?? {};
     this.guard('verifications', ev, b.verifications?.update);
     this.guard('subjects', es, b.subjects?.update);
+    for (const key of b.clearQuotaKeys ?? []) this.stmt('DELETE FROM quota_charges WHERE key = ?').run(key);
     if (b.quota) this.chargeQuota(b.quota);
     for (const s of b.subjects?.insert ?? []) this.insert('subjects', rows.subjectRow(s));
     for (const s of b.subjects?.update ?? []) this.update('subjects', rows.subjectRow(s), es[s.id]);
