@@ -186,7 +186,10 @@ export const storeContract = (name: string, open: () => Promise<ContractTarget>)
       });
       expect(await store.commit({ quota: { sends: [send('z')], at: T0 + 1000, enforce: true, charge: false } })).toEqual({ ok: true });
       expect(await store.commit({ quota: { sends: [send('z')], at: T0 + 2000, enforce: true } })).toEqual({ ok: true });
-      expect(await store.commit({ quota: { sends: [send('w')], at: T0 + 3000, enforce: true } })).toMatchObject({ ok: false, rule: 'account_hourly' });
+      expect(await store.commit({ quota: { sends: [send('w')], at: T0 + 3000, enforce: true } })).toMatchObject({
+        ok: false,
+        rule: 'account_hourly',
+      });
       expect(await store.commit({ clearQuotaKeys: ['acct:a'] })).toEqual({ ok: true });
       expect(await store.commit({ quota: { sends: [send('w')], at: T0 + 4000, enforce: true } })).toEqual({ ok: true });
     });

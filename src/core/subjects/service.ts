@@ -105,29 +105,25 @@ export class SubjectService {
             }),
           )
         : [];
-    const batch: WriteBatch = {
-      subjects: { insert: [subject] },
-      quota: {
-        sends: plans.map((p) => quotaRules(ctx.policies, { recipient: p.verification.recipient, accountId: subject.accountId })),
-        at: ctx.now,
+    try {
+      await this.verifications.commitSends(ctx, plans, {
         enforce: false,
-      },
-      verifications: { insert: plans.map((p) => p.verification) },
-      tokens: { insert: plans.flatMap((p) => p.tokens.insert) },
-      messages: plans.map((p) => p.message),
-      events: [
-        event(
-          ctx,
-          'subject.created',
-          { accountId: subject.accountId, subjectId: subject.id },
-          { kind: subject.kind, state: subject.state },
-        ),
-        ...plans.map((p) => p.event),
-      ],
-    };
-    const result = await this.deps.store.commit(batch);
-    if (!result.ok) throw new CoreError('SUBJECT_EXISTS', { field: 'number' });
-    if (plans.length > 0) this.deps.onQueued?.();
+        extra: {
+          subjects: { insert: [subject] },
+          events: [
+            event(
+              ctx,
+              'subject.created',
+              { accountId: subject.accountId, subjectId: subject.id },
+              { kind: subject.kind, state: subject.state },
+            ),
+          ],
+        },
+      });
+    } catch (e) {
+      if (e instanceof CoreError && e.code === 'CONCURRENT_UPDATE') throw new CoreError('SUBJECT_EXISTS', { field: 'number' });
+      throw e;
+    }
     return { subject, verifications: plans.map((p) => this.verifications.view(p.verification)) };
   }
 

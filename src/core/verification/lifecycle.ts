@@ -83,6 +83,8 @@ export interface NewVerificationInput {
 }
 
 export interface SendPlan {
+  /** A new verification (insert) or a send of an existing one (update, guarded by its version). */
+  isNew: boolean;
   verification: Verification;
   tokens: { insert: TokenRecord[]; update: TokenRecord[] };
   message: Message;
@@ -114,6 +116,7 @@ export const planCreate = (ctx: LifecycleContext, input: NewVerificationInput): 
     version: 1,
   };
   return {
+    isNew: true,
     verification,
     tokens: { insert: [token], update: [] },
     message: outboxMessage(ctx, verification, input.data ?? {}),
@@ -174,6 +177,7 @@ export const planResend = (ctx: LifecycleContext, v: Verification, current: Toke
     version: v.version + 1,
   };
   return {
+    isNew: false,
     verification,
     tokens,
     message: outboxMessage(ctx, verification, input.data ?? {}),

@@ -68,7 +68,7 @@ export class VerificationService {
       locale: normaliseLocale(input.locale),
       ip: input.ip ?? null,
     });
-    await this.commitSend(ctx, plan, { insert: true, enforce: true, limitIp: input.anonymous ? (input.ip ?? null) : null });
+    await this.commitSends(ctx, [plan], { enforce: true, limitIp: input.anonymous ? (input.ip ?? null) : null });
     return this.view(plan.verification);
   }
 
@@ -105,7 +105,7 @@ export class VerificationService {
         ip: input.ip ?? null,
         data: templateData(subject, input.scope ?? v.scope),
       });
-      await this.commitSend(ctx, plan, { insert: false, enforce: true, limitIp: input.anonymous ? (input.ip ?? null) : null });
+      await this.commitSends(ctx, [plan], { enforce: true, limitIp: input.anonymous ? (input.ip ?? null) : null });
       return { verification: this.view(plan.verification), messageId: plan.message.id };
     });
   }
@@ -200,33 +200,52 @@ export class VerificationService {
     batch.events?.push(event(ctx, 'subject.state_changed', confirmed, { from: subject.state, to: next }));
   }
 
-  /** Writes a send and its outbox row in one transaction, charging the quotas; refusals are audited. */
-  async commitSend(
+  /**
+   * Writes sends, their outbox rows and any other changes (`extra`) in one transaction, charging
+   * every send to its quotas: all of it or none of it. Refusals are audited.
+   */
+  async commitSends(
     ctx: LifecycleContext,
-    plan: SendPlan,
-    mode: { insert: boolean; enforce: boolean; limitIp?: string | null },
+    plans: SendPlan[],
+    options: { enforce: boolean; limitIp?: string | null; extra?: WriteBatch },
   ): Promise<void> {
-    const v = plan.verification;
+    const extra = options.extra ?? {};
+    const expected: Record<string, number> = { ...extra.expect?.verifications };
+    for (const p of plans) if (!p.isNew) expected[p.verification.id] = p.verification.version - 1;
     const batch: WriteBatch = {
+      ...extra,
+      expect: { ...extra.expect, verifications: expected },
       quota: {
-        sends: [quotaRules(ctx.policies, { recipient: v.recipient, accountId: v.accountId, ip: mode.limitIp ?? null })],
+        sends: plans.map((p) =>
+          quotaRules(ctx.policies, {
+            recipient: p.verification.recipient,
+            accountId: p.verification.accountId,
+            ip: options.limitIp ?? null,
+          }),
+        ),
         at: ctx.now,
-        enforce: mode.enforce,
+        enforce: options.enforce,
       },
-      verifications: mode.insert ? { insert: [v] } : { update: [v] },
-      expect: mode.insert ? undefined : { verifications: { [v.id]: v.version - 1 } },
-      tokens: plan.tokens,
-      messages: [plan.message],
-      events: [plan.event],
+      verifications: {
+        insert: [...(extra.verifications?.insert ?? []), ...plans.filter((p) => p.isNew).map((p) => p.verification)],
+        update: [...(extra.verifications?.update ?? []), ...plans.filter((p) => !p.isNew).map((p) => p.verification)],
+      },
+      tokens: {
+        insert: [...(extra.tokens?.insert ?? []), ...plans.flatMap((p) => p.tokens.insert)],
+        update: [...(extra.tokens?.update ?? []), ...plans.flatMap((p) => p.tokens.update)],
+      },
+      messages: [...(extra.messages ?? []), ...plans.map((p) => p.message)],
+      events: [...(extra.events ?? []), ...plans.map((p) => p.event)],
     };
     const result = await this.deps.store.commit(batch);
     if (!result.ok && result.reason === 'quota') {
       this.deps.onRefused?.(result.rule);
+      const first = plans[0]?.verification;
       await this.deps.store.commit({
         events: [
-          event(ctx, 'quota.refused', mode.insert ? null : v, {
+          event(ctx, 'quota.refused', first && !plans[0]?.isNew ? first : null, {
             rule: result.rule,
-            recipient: v.recipient,
+            recipients: plans.map((p) => p.verification.recipient),
             retryAfterMs: result.retryAfterMs,
           }),
         ],
@@ -234,7 +253,7 @@ export class VerificationService {
       throw new CoreError('QUOTA_EXCEEDED', { rule: result.rule, retryAfterMs: result.retryAfterMs });
     }
     if (!result.ok) throw new CoreError('CONCURRENT_UPDATE');
-    this.deps.onQueued?.();
+    if (plans.length > 0) this.deps.onQueued?.();
   }
 
   private async commitOrConflict(batch: WriteBatch): Promise<void> {
