@@ -179,10 +179,31 @@ export interface InboxStore {
   listInbox(filter: { to?: string; cursor?: string; limit: number; accountId?: string }): Promise<Page<CapturedMail>>;
 }
 
+/** Contact addresses published in DNS for DCV at one name (TXT `_validation-contactemail`, CAA `contactemail`). */
+export interface DcvContacts {
+  txt: string[];
+  caa: string[];
+}
+
+/** Looks up DCV contacts; answers empty lists when the name publishes none or DNS fails. */
+export interface DcvResolver {
+  contacts(adn: string): Promise<DcvContacts>;
+}
+
+/** What DCV remembers: addresses offered to an account, and sandbox DNS answers from fixtures. */
+export interface DcvStore {
+  recordDcvOffers(accountId: string, domain: string, emails: string[], at: number): Promise<void>;
+  /** The domains among `domains` for which `email` was offered to the account since `since`. */
+  dcvOfferedDomains(accountId: string, email: string, domains: string[], since: number): Promise<string[]>;
+  putDnsFixtures(entries: Record<string, DcvContacts>): Promise<void>;
+  getDnsFixture(name: string): Promise<DcvContacts | null>;
+  findSubjectByBaseNumber(accountId: string, kinds: SubjectKind[], baseNumber: string): Promise<Subject | null>;
+}
+
 /** Readiness: the store is reachable and its schema is current. */
 export interface StoreHealth {
   ready(): Promise<boolean>;
   close(): Promise<void>;
 }
 
-export type Store = VerificationStore & Outbox & AccountStore & InboxStore & StoreHealth;
+export type Store = VerificationStore & Outbox & AccountStore & InboxStore & DcvStore & StoreHealth;

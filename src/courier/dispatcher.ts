@@ -153,12 +153,13 @@ export class Courier {
     const token = await store.getToken(m.tokenId);
     if (!token?.sealed || token.usedAt !== null || token.expiresAt <= this.deps.clock.now()) return 'link no longer valid';
     const link = `${options.publicUrl.replace(/\/+$/, '')}/verify?token=${encodeURIComponent(unseal(keys.seal, token.sealed))}`;
-    const rendered = renderMail(m.purpose, m.locale, {
-      link,
-      expiresAt: new Date(token.expiresAt),
-      recipient: m.recipient,
-      ...m.data,
-    });
+    const { template, ...data } = m.data;
+    const rendered = renderMail(
+      m.purpose,
+      m.locale,
+      { link, expiresAt: new Date(token.expiresAt), recipient: m.recipient, ...data },
+      template,
+    );
     return {
       from: options.from,
       to: m.recipient,

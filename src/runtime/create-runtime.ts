@@ -1,9 +1,12 @@
 import type { Logger } from 'pino';
 import type { Settings } from '../config/settings.js';
+import { LoginService } from '../core/accounts/login.js';
 import { AccountService } from '../core/accounts/service.js';
+import { DcvService } from '../core/dcv/service.js';
 import { newId } from '../core/ids.js';
 import type { Clock, Store } from '../core/ports.js';
 import { deriveServerKeys, type ServerKeys } from '../core/secrets.js';
+import { MailboxResendService } from '../core/subjects/mailbox-resend.js';
 import { SubjectService } from '../core/subjects/service.js';
 import { longestQuotaWindowMs, type Policies } from '../core/verification/policies.js';
 import { VerificationService } from '../core/verification/service.js';
@@ -11,6 +14,7 @@ import { Courier } from '../courier/dispatcher.js';
 import { CaptureTransport } from '../courier/transports/capture.js';
 import { SmtpTransport } from '../courier/transports/smtp.js';
 import type { MailTransport } from '../courier/transports/transport.js';
+import { DnsDcvResolver } from '../dns/dcv-resolver.js';
 import { ensureAdminToken } from './admin-token.js';
 import { createLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -27,6 +31,9 @@ export interface Runtime {
   verifications: VerificationService;
   subjects: SubjectService;
   accounts: AccountService;
+  logins: LoginService;
+  dcv: DcvService;
+  mailboxes: MailboxResendService;
   courier: Courier;
   metrics: Metrics;
   /** Starts the courier and the periodic upkeep (expiry, quota pruning). */
@@ -102,6 +109,9 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
   const verifications = new VerificationService(deps);
   const subjects = new SubjectService(deps, verifications);
   const accounts = new AccountService(store, keys, clock, newId);
+  const logins = new LoginService(store, clock);
+  const dcv = new DcvService({ ...deps, resolver: new DnsDcvResolver(store, settings.dnsServers) }, verifications);
+  const mailboxes = new MailboxResendService(deps, verifications);
   let upkeep: NodeJS.Timeout | null = null;
 
   const runUpkeep = async () => {
@@ -123,6 +133,9 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
     verifications,
     subjects,
     accounts,
+    logins,
+    dcv,
+    mailboxes,
     courier,
     metrics,
     startBackground() {

@@ -149,8 +149,10 @@ export const planResend = (ctx: LifecycleContext, v: Verification, current: Toke
   assertPending(v, ctx.now);
   const recipient = input.recipient ?? v.recipient;
   const recipientChanged = recipient !== v.recipient;
+  const scopeChanged = input.scope !== undefined && input.scope.join('\n') !== v.scope.join('\n');
   const policy = ctx.policies.resendPolicy[v.purpose];
-  const reusable = policy === 'reuse' && !recipientChanged && current.usedAt === null && current.expiresAt > ctx.now;
+  // BR 3.2.2.4.4: the same value may be sent again only while recipient and content are unchanged.
+  const reusable = policy === 'reuse' && !recipientChanged && !scopeChanged && current.usedAt === null && current.expiresAt > ctx.now;
   const tokens: SendPlan['tokens'] = { insert: [], update: [] };
   let tokenId = current.id;
   let expiresAt = v.expiresAt;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { purposes } from '../../core/model.js';
+import { type Purpose, purposes } from '../../core/model.js';
+import { installedTemplateIds } from '../../core/verification/template-ids.js';
 import { templates } from './catalogue.js';
 import { renderMail } from './render.js';
 
@@ -22,6 +23,16 @@ describe('mail templates', () => {
     expect(de.locale).toBe('de');
     expect(de.subject).not.toBe(en.subject);
     expect(de.text).toContain('2026');
+  });
+
+  it('provides every installed template id', () => {
+    for (const [purpose, ids] of Object.entries(installedTemplateIds)) {
+      for (const id of ids ?? []) {
+        const r = renderMail(purpose as Purpose, 'en', vars, id);
+        expect(r.text).toContain(vars.link);
+        if (id !== '1') expect(r.subject).not.toBe(renderMail(purpose as Purpose, 'en', vars).subject);
+      }
+    }
   });
 
   it('falls back to en for a locale without a template', () => {

@@ -13,8 +13,8 @@ export interface RenderedMail {
 /** Header values never carry line breaks or other control characters. */
 const oneLine = (s: string) => s.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
 
-export const renderMail = (purpose: Purpose, locale: string, vars: TemplateVars): RenderedMail => {
-  const resolved = resolveTemplate(purpose, locale);
+export const renderMail = (purpose: Purpose, locale: string, vars: TemplateVars, variant?: string): RenderedMail => {
+  const resolved = resolveTemplate(purpose, locale, variant);
   const formatDate = (d: Date) =>
     new Intl.DateTimeFormat(resolved.locale.replace('_', '-'), { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(d) +
     ' UTC';

@@ -70,4 +70,15 @@ CREATE TABLE captured_mail (
 CREATE INDEX captured_mail_to ON captured_mail(to_addr);
 `,
   },
+  {
+    id: 2,
+    name: 'dcv offers and sandbox dns',
+    sql: `
+CREATE TABLE dcv_offers (
+  account_id TEXT NOT NULL, email TEXT NOT NULL, domain TEXT NOT NULL, offered_at INTEGER NOT NULL,
+  PRIMARY KEY (account_id, email, domain)
+) WITHOUT ROWID;
+CREATE TABLE dns_fixtures (name TEXT PRIMARY KEY, txt TEXT NOT NULL, caa TEXT NOT NULL) WITHOUT ROWID;
+`,
+  },
 ];

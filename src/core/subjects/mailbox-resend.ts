@@ -1,0 +1,73 @@
+import { parseRecipient } from '../addresses.js';
+import { CoreError } from '../errors.js';
+import type { Verification } from '../model.js';
+import { effectiveState, planCreate, planResend, type SendPlan } from '../verification/lifecycle.js';
+import type { ServiceDeps, VerificationService } from '../verification/service.js';
+import { subjectRules } from './kinds.js';
+import type { Subject } from './model.js';
+import { templateData } from './template-data.js';
+
+/**
+ * Resends the mailbox verifications of an S/MIME order: to all of its addresses, or to a subset
+ * that must belong to the certificate. Confirmed mailboxes are skipped; an expired one gets a new
+ * verification. All the sends commit together or not at all.
+ */
+export class MailboxResendService {
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly verifications: VerificationService,
+  ) {}
+
+  async findOrder(accountId: string, orderNumber: string): Promise<Subject> {
+    const order = await this.deps.store.findSubjectByNumber(accountId, ['smime_order'], orderNumber);
+    if (!order) throw new CoreError('SUBJECT_NOT_FOUND', { field: 'orderNumber' });
+    return order;
+  }
+
+  async resend(input: { accountId: string; orderNumber: string; emails?: string[]; ip?: string | null }): Promise<Verification[]> {
+    const order = await this.findOrder(input.accountId, input.orderNumber);
+    const targets =
+      input.emails?.map((e) => {
+        let address: string;
+        try {
+          address = parseRecipient(e, 'emailAddress');
+        } catch {
+          throw new CoreError('VALIDATION_FAILED', { field: 'emailAddress' }, `'${e}' is not an address of this certificate.`);
+        }
+        if (!order.emails.includes(address))
+          throw new CoreError('VALIDATION_FAILED', { field: 'emailAddress' }, `'${e}' is not an address of this certificate.`);
+        return address;
+      }) ?? order.emails;
+    if (order.state !== subjectRules.smime_order.waitingState) throw new CoreError('SUBJECT_STATE_INVALID', { state: order.state });
+    const ctx = this.verifications.context();
+    const all = await this.deps.store.verificationsOfSubject(order.id);
+    const plans: SendPlan[] = [];
+    for (const mailbox of new Set(targets)) {
+      const mine = all.filter((v) => v.recipient === mailbox && v.purpose === 'smime_mailbox');
+      if (mine.some((v) => v.state === 'confirmed')) continue;
+      const live = mine.find((v) => effectiveState(v, ctx.now) === 'pending');
+      const data = templateData(order, [mailbox]);
+      if (live) {
+        const token = await this.deps.store.getToken(live.currentTokenId);
+        if (!token) throw new Error(`verification ${live.id} has no current token`);
+        plans.push(planResend(ctx, live, token, { ip: input.ip ?? null, data }));
+      } else {
+        const locale = mine.at(-1)?.locale ?? 'en';
+        plans.push(
+          planCreate(ctx, {
+            accountId: order.accountId,
+            subjectId: order.id,
+            recipient: mailbox,
+            purpose: 'smime_mailbox',
+            scope: [mailbox],
+            locale,
+            ip: input.ip ?? null,
+            data,
+          }),
+        );
+      }
+    }
+    await this.verifications.commitSends(ctx, plans, { enforce: true });
+    return plans.map((p) => this.verifications.view(p.verification));
+  }
+}
