@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { nativeDialect } from '../dialects/native/plugin.js';
+import { sectigoDialect } from '../dialects/sectigo/plugin.js';
 import type { Runtime } from '../runtime/create-runtime.js';
 import { confirmPage } from '../ui/confirm-page.js';
 import { docsPage } from '../ui/docs-page.js';
@@ -34,6 +35,7 @@ export const buildApp = async (rt: Runtime, options: AppOptions = {}): Promise<F
     },
   });
   await app.register(nativeDialect(rt), { prefix: '/v1' });
+  await app.register(sectigoDialect(rt), { prefix: '/products' });
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(confirmPage(rt));
   await app.register(docsPage);

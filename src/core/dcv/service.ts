@@ -3,6 +3,7 @@ import { CoreError } from '../errors.js';
 import type { Verification } from '../model.js';
 import type { DcvResolver, DcvStore, WriteBatch } from '../ports.js';
 import type { Subject } from '../subjects/model.js';
+import { assertMayHandle } from '../subjects/permissions.js';
 import { templateData } from '../subjects/template-data.js';
 import { effectiveState, event, planCreate, planResend, retireTokens, type SendPlan } from '../verification/lifecycle.js';
 import type { AccountScope, ServiceDeps, VerificationService } from '../verification/service.js';
@@ -31,6 +32,8 @@ export interface DcvResendInput {
   templateId?: string;
   locale?: string;
   ip?: string | null;
+  /** The caller's account permissions (voucher orders need `voucher`). */
+  permissions?: Record<string, boolean>;
 }
 
 /**
@@ -88,6 +91,7 @@ export class DcvService {
    */
   async resendOrder(input: DcvResendInput): Promise<Verification[]> {
     const order = await this.findOrder(input.accountId, input);
+    assertMayHandle(order, input.permissions ?? {}, input.orderNumber !== undefined ? 'orderNumber' : 'baseOrderNumber');
     if (order.state !== 'awaiting_dcv') throw new CoreError('SUBJECT_STATE_INVALID', { state: order.state });
     const ctx = this.verifications.context();
     const all = await this.deps.store.verificationsOfSubject(order.id);

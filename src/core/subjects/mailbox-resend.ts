@@ -5,6 +5,7 @@ import { effectiveState, planCreate, planResend, type SendPlan } from '../verifi
 import type { ServiceDeps, VerificationService } from '../verification/service.js';
 import { subjectRules } from './kinds.js';
 import type { Subject } from './model.js';
+import { assertMayHandle } from './permissions.js';
 import { templateData } from './template-data.js';
 
 /**
@@ -24,8 +25,15 @@ export class MailboxResendService {
     return order;
   }
 
-  async resend(input: { accountId: string; orderNumber: string; emails?: string[]; ip?: string | null }): Promise<Verification[]> {
+  async resend(input: {
+    accountId: string;
+    orderNumber: string;
+    emails?: string[];
+    ip?: string | null;
+    permissions?: Record<string, boolean>;
+  }): Promise<Verification[]> {
     const order = await this.findOrder(input.accountId, input.orderNumber);
+    assertMayHandle(order, input.permissions ?? {}, 'orderNumber');
     const targets =
       input.emails?.map((e) => {
         let address: string;

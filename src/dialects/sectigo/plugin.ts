@@ -1,0 +1,122 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { CoreError } from '../../core/errors.js';
+import type { Account } from '../../core/model.js';
+import { isInstalledTemplate } from '../../core/verification/template-ids.js';
+import type { Runtime } from '../../runtime/create-runtime.js';
+import { fromCore, SectigoError } from './errors.js';
+import { type Endpoint, endpointParams, parseParams } from './params.js';
+import { addressListJson, addressListText, formResponse, jsonError, type Rendered, textResponse } from './responses.js';
+
+type Params = Record<string, string>;
+
+interface Route {
+  path: string;
+  endpoint: Endpoint;
+  /** How an error is written before the request says otherwise (responseFormat). */
+  errorFormat: (e: SectigoError) => Rendered;
+  /** Checks that need no login, after the parameter table. */
+  precheck?: (params: Params) => void;
+  handle: (rt: Runtime, req: FastifyRequest, params: Params, account: Account) => Promise<Rendered>;
+}
+
+const routes: Route[] = [
+  {
+    path: '/!ResendVerificationEmailSMIME',
+    endpoint: 'smime',
+    errorFormat: (e) => textResponse(e),
+    handle: async (rt, req, p, account) => {
+      const emails = p.emailAddress?.split(',').map((e) => e.trim());
+      await rt.mailboxes.resend({
+        accountId: account.id,
+        orderNumber: p.orderNumber ?? '',
+        emails,
+        ip: req.ip,
+        permissions: account.permissions,
+      });
+      return textResponse();
+    },
+  },
+  {
+    path: '/!ResendDCVEmail',
+    endpoint: 'dcv',
+    errorFormat: (e) => formResponse(e),
+    precheck: (p) => {
+      if (p.orderNumber === undefined && p.baseOrderNumber === undefined) throw new SectigoError('-3', 'orderNumber');
+      if (p.dcvTemplateID !== undefined && !isInstalledTemplate('dcv', String(Number(p.dcvTemplateID))))
+        throw new SectigoError('-4', 'dcvTemplateID');
+    },
+    handle: async (rt, req, p, account) => {
+      await rt.dcv.resendOrder({
+        accountId: account.id,
+        orderNumber: p.orderNumber === undefined ? undefined : String(Number(p.orderNumber)),
+        baseOrderNumber: p.orderNumber === undefined && p.baseOrderNumber !== undefined ? String(Number(p.baseOrderNumber)) : undefined,
+        email: p.dcvEmailAddress,
+        requireOffer: true,
+        templateId: p.dcvTemplateID === undefined ? undefined : String(Number(p.dcvTemplateID)),
+        ip: req.ip,
+        permissions: account.permissions,
+      });
+      return formResponse();
+    },
+  },
+  {
+    path: '/!GetDCVEmailAddressList',
+    endpoint: 'list',
+    errorFormat: (e) => textResponse(e),
+    precheck: (p) => {
+      if (p.responseFormat !== undefined && p.responseFormat !== '1' && p.responseFormat !== '2')
+        throw new SectigoError('-4', 'responseFormat');
+    },
+    handle: async (rt, _req, p, account) => {
+      const list = await rt.dcv.addressList(account.id, p.domainName ?? '');
+      return p.responseFormat === '2' ? addressListJson(list) : addressListText(list);
+    },
+  },
+];
+
+const send = (reply: FastifyReply, r: Rendered) =>
+  reply.code(200).header('content-type', r.contentType).header('cache-control', 'no-store').send(r.body);
+
+/**
+ * Sectigo's `/products/!Name` endpoints: form in, Sectigo's codes and formats out, always HTTP 200.
+ * Checks run in the vendor's order: HTTPS (-1), POST (-17), the parameter table (-2, -3, -4),
+ * the login (-16), then the core's answer mapped through the one error table.
+ */
+export const sectigoDialect = (rt: Runtime) => async (app: FastifyInstance) => {
+  app.removeAllContentTypeParsers();
+  // Every body is read as a form, whatever it claims to be: a client that mislabels it still gets Sectigo's own errors.
+  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 262_144 }, (_req, body, done) => done(null, body));
+
+  for (const route of routes) {
+    app.route({
+      method: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'],
+      url: route.path,
+      schema: { hide: true },
+      handler: async (req, reply) => {
+        let errorFormat = route.errorFormat;
+        try {
+          if (rt.settings.requireHttps && req.protocol !== 'https') throw new SectigoError('-1');
+          if (req.method !== 'POST') throw new SectigoError('-17');
+          const params = parseParams(typeof req.body === 'string' ? req.body : '', endpointParams[route.endpoint]);
+          route.precheck?.(params);
+          if (params.responseFormat === '2') errorFormat = jsonError;
+          const login = await rt.logins.authenticate(params.loginName ?? '', params.loginPassword ?? '', req.ip);
+          if (!login.ok) throw new SectigoError('-16');
+          return send(reply, await route.handle(rt, req, params, login.account));
+        } catch (e) {
+          if (e instanceof SectigoError) return send(reply, errorFormat(e));
+          if (e instanceof CoreError) return send(reply, errorFormat(fromCore(e.code, e.details.field, route.endpoint, e.details.state)));
+          req.log.error({ err: e }, 'sectigo request failed');
+          return send(reply, errorFormat(new SectigoError('-14')));
+        }
+      },
+    });
+  }
+
+  app.setErrorHandler((err, req, reply) => {
+    // Body too large or unreadable: still an answer in Sectigo's format.
+    req.log.warn({ err }, 'sectigo request refused before the handler');
+    const route = routes.find((r) => req.url.startsWith(`/products${r.path}`));
+    return send(reply, (route?.errorFormat ?? textResponse)(new SectigoError('-14')));
+  });
+};

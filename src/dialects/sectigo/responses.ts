@@ -1,0 +1,51 @@
+import type { DcvAddressList } from '../../core/dcv/service.js';
+import type { SectigoError } from './errors.js';
+
+export interface Rendered {
+  contentType: string;
+  body: string;
+}
+
+/** `!ResendDCVEmail`: an x-www-form-urlencoded body. */
+export const formResponse = (error?: SectigoError): Rendered => {
+  const fields = new URLSearchParams({ errorCode: error ? error.code : '0' });
+  if (error) {
+    fields.set('errorMessage', error.message);
+    if (error.errorItem) fields.set('errorItem', error.errorItem);
+  }
+  return { contentType: 'application/x-www-form-urlencoded; charset=UTF-8', body: fields.toString() };
+};
+
+/** `!ResendVerificationEmailSMIME` and text address lists: the code on line 1, the message on line 2. */
+export const textResponse = (error?: SectigoError, lines: string[] = []): Rendered => ({
+  contentType: 'text/plain; charset=UTF-8',
+  body: error ? `${error.code}\n${error.message}` : ['0', ...lines].join('\n'),
+});
+
+export const addressListText = (list: DcvAddressList): Rendered =>
+  textResponse(undefined, [
+    `domain_name\t${list.domain}`,
+    ...list.level2.map((e) => `level2_email\t${e}`),
+    ...list.level3.map((e) => `level3_email\t${e}`),
+  ]);
+
+export const addressListJson = (list: DcvAddressList): Rendered => ({
+  contentType: 'application/json; charset=UTF-8',
+  body: JSON.stringify({
+    errorCode: 0,
+    domainName: list.domain,
+    level2Emails: list.level2,
+    level3Emails: list.level3,
+    dnsTxtEmails: list.dnsTxt,
+    caaEmails: list.caa,
+  }),
+});
+
+export const jsonError = (error: SectigoError): Rendered => ({
+  contentType: 'application/json; charset=UTF-8',
+  body: JSON.stringify({
+    errorCode: Number(error.code),
+    errorMessage: error.message,
+    ...(error.errorItem ? { errorItem: error.errorItem } : {}),
+  }),
+});
