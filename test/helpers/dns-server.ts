@@ -12,8 +12,9 @@ export interface Zone {
 export const startDnsServer = async (zone: Zone) => {
   const server = dns2.createServer({
     udp: true,
-    handle: (request: any, send: (r: unknown) => void) => {
-      const response = Packet.createResponseFromRequest(request);
+    handle: (request: any, send: (r: any) => void) => {
+      // dns2's types want full Resource objects; plain records are what its encoder reads.
+      const response: { answers: any[] } = Packet.createResponseFromRequest(request);
       const [question] = request.questions;
       const name = String(question.name).toLowerCase();
       if (question.type === Packet.TYPE.TXT) {
@@ -28,7 +29,7 @@ export const startDnsServer = async (zone: Zone) => {
     },
   });
   const listening = once(server, 'listening');
-  server.listen({ udp: { port: 0, address: '127.0.0.1', type: 'udp4' } });
+  server.listen({ udp: { port: 0, address: '127.0.0.1' } });
   await listening;
   const address = (server as any).addresses().udp as { port: number };
   return { server: `127.0.0.1:${address.port}`, close: () => server.close() };

@@ -23,12 +23,19 @@ export type SectigoCode = keyof typeof sectigoMessages;
 /** errorItem is part of the answer for these codes only. */
 const withItem: SectigoCode[] = ['-2', '-3', '-4'];
 
+/** A parameter name echoed back: control characters would break the line formats, so they are replaced. */
+const printable = (name: string) => name.replace(/[\u0000-\u001f\u007f]/g, '?').slice(0, 100);
+
 export class SectigoError extends Error {
+  readonly item?: string;
+
   constructor(
     readonly code: SectigoCode,
-    readonly item?: string,
+    item?: string,
   ) {
-    super(sectigoMessages[code].replace('xxxx', item ?? ''));
+    const shown = item === undefined ? undefined : printable(item);
+    super(sectigoMessages[code].replace('xxxx', shown ?? ''));
+    this.item = shown;
   }
 
   get errorItem(): string | undefined {
