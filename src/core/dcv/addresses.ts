@@ -21,8 +21,11 @@ export interface AllowedAddresses {
 }
 
 /** Every address DCV email may go to for `name`: constructed ones and DNS contacts at each ADN. */
-export const allowedAddresses = async (name: string, lookup: (adn: string) => Promise<DcvContacts>): Promise<AllowedAddresses> => {
-  const adns = authorizationDomainNames(name);
+export const allowedAddresses = async (
+  name: string,
+  lookup: (adn: string) => Promise<DcvContacts>,
+  adns: string[] = authorizationDomainNames(name),
+): Promise<AllowedAddresses> => {
   const contacts = await Promise.all(adns.map(lookup));
   return {
     adns,

@@ -21,12 +21,22 @@ export interface DcvAddressList {
   caa: string[];
 }
 
+/** One chosen address: for the listed names, or (names omitted) every pending name it is allowed for. */
+export interface DcvTarget {
+  email: string;
+  names?: string[];
+  /** The Authorization Domain Name to check the address at (DigiCert's email_domain). */
+  adn?: string;
+}
+
+export type DcvTargetProblem = 'invalid_email' | 'unknown_name' | 'bad_adn' | 'not_allowed' | 'not_offered';
+
 export interface DcvResendInput {
   accountId: string;
   orderNumber?: string;
   baseOrderNumber?: string;
-  /** A newly chosen address; omitted, every pending name is resent to its last address. */
-  email?: string;
+  /** Newly chosen addresses; none, and every pending name is resent to its last address. */
+  targets?: DcvTarget[];
   /** Only addresses offered to the account by an address list within 24 h may be chosen. */
   requireOffer?: boolean;
   templateId?: string;
@@ -34,6 +44,8 @@ export interface DcvResendInput {
   ip?: string | null;
   /** The caller's account permissions (voucher orders need `voucher`). */
   permissions?: Record<string, boolean>;
+  /** The input field a target problem is reported under. */
+  targetField?: string;
 }
 
 /**
@@ -123,44 +135,106 @@ export class DcvService {
       }
     };
 
-    if (input.email === undefined) {
+    const targets = input.targets ?? [];
+    if (targets.length === 0) {
       const covered = new Set(live.flatMap((v) => v.scope));
       for (const v of live) await sendTo(v.recipient, v.scope, v);
       const orphans = pendingNames.filter((d) => !covered.has(d));
       const last = all.at(-1)?.recipient ?? order.dcvEmail;
       if (orphans.length > 0 && last) await sendTo(last, orphans, undefined);
     } else {
-      const email = parseRecipient(input.email, 'dcvEmailAddress');
-      if (input.requireOffer) {
-        const since = ctx.now - OFFER_VALIDITY_MS;
-        const offered = await this.deps.store.dcvOfferedDomains(input.accountId, email, order.domains, since);
-        if (offered.length === 0)
-          throw new CoreError('VALIDATION_FAILED', { field: 'dcvEmailAddress' }, 'The address was not offered for this order.');
-      }
-      const moving: string[] = [];
-      for (const name of pendingNames) if (isAllowed(await this.allowedFor(name), email)) moving.push(name);
-      if (moving.length === 0)
-        throw new CoreError('VALIDATION_FAILED', { field: 'dcvEmailAddress' }, 'The address is not allowed for any pending name.');
-      const same = live.find((v) => v.recipient === email);
+      const resolved = await this.resolveTargets(input.accountId, order, pendingNames, targets, input.requireOffer ?? false);
+      const problem = resolved.find((r) => r.problem);
+      if (problem?.problem)
+        throw new CoreError(
+          'VALIDATION_FAILED',
+          { field: input.targetField ?? 'email' },
+          `The address target ${problem.index} is not valid (${problem.problem}).`,
+        );
+      // Last assignment of a name wins; each address ends with the names assigned to it.
+      const assigned = new Map<string, string>();
+      for (const r of resolved) for (const name of r.names) assigned.set(name, r.email);
       for (const v of live) {
-        if (v === same) continue;
-        const rest = v.scope.filter((d) => !moving.includes(d));
-        if (rest.length === v.scope.length) continue;
+        const kept = v.scope.filter((d) => !assigned.has(d));
+        const gained = [...assigned].filter(([, e]) => e === v.recipient).map(([d]) => d);
+        const scope = [...new Set([...kept, ...gained])];
+        if (gained.length > 0) {
+          await sendTo(v.recipient, scope, v);
+          continue;
+        }
+        if (scope.length === v.scope.length) continue;
         const version = v.version + 1;
-        if (rest.length > 0) extra.verifications?.update?.push({ ...v, scope: rest, updatedAt: ctx.now, version });
+        extra.expect = { ...extra.expect, verifications: { ...extra.expect?.verifications, [v.id]: v.version } };
+        if (scope.length > 0) extra.verifications?.update?.push({ ...v, scope, updatedAt: ctx.now, version });
         else {
           extra.verifications?.update?.push({ ...v, state: 'cancelled', cancelledAt: ctx.now, updatedAt: ctx.now, version });
           extra.tokens?.update?.push(...retireTokens(await this.deps.store.tokensOf(v.id), ctx.now));
           extra.events?.push(event(ctx, 'verification.cancelled', v, { reason: 'names moved to another address' }));
         }
-        extra.expect = { ...extra.expect, verifications: { ...extra.expect?.verifications, [v.id]: v.version } };
       }
-      await sendTo(email, [...new Set([...(same?.scope ?? []), ...moving])], same);
+      const newcomers = new Set([...assigned.values()].filter((e) => !live.some((v) => v.recipient === e)));
+      for (const email of newcomers)
+        await sendTo(
+          email,
+          [...assigned].filter(([, e]) => e === email).map(([d]) => d),
+          undefined,
+        );
+      const lastEmail = resolved.at(-1)?.email ?? order.dcvEmail;
       extra.expect = { ...extra.expect, subjects: { [order.id]: order.version } };
-      extra.subjects = { update: [{ ...order, dcvEmail: email, updatedAt: ctx.now, version: order.version + 1 }] };
+      extra.subjects = { update: [{ ...order, dcvEmail: lastEmail, updatedAt: ctx.now, version: order.version + 1 }] };
     }
     if (plans.length === 0) throw new CoreError('SUBJECT_STATE_INVALID', { state: order.state });
     await this.verifications.commitSends(ctx, plans, { enforce: true, extra });
     return plans.map((p) => this.verifications.view(p.verification));
+  }
+
+  /**
+   * Checks chosen addresses against an order: each must be a valid address, name only pending names
+   * of the order, use an ADN of the name (when given), be allowed there, and (Sectigo) have been
+   * offered to the account within 24 h. Reports every problem, so a dialect can list them all.
+   */
+  async resolveTargets(
+    accountId: string,
+    order: Subject,
+    pendingNames: string[],
+    targets: DcvTarget[],
+    requireOffer: boolean,
+  ): Promise<{ index: number; email: string; names: string[]; problem?: DcvTargetProblem }[]> {
+    const since = this.deps.clock.now() - OFFER_VALIDITY_MS;
+    const out: { index: number; email: string; names: string[]; problem?: DcvTargetProblem }[] = [];
+    for (const [index, t] of targets.entries()) {
+      let email: string;
+      try {
+        email = parseRecipient(t.email);
+      } catch {
+        out.push({ index, email: t.email, names: [], problem: 'invalid_email' });
+        continue;
+      }
+      const fail = (problem: DcvTargetProblem) => out.push({ index, email, names: [], problem });
+      if (requireOffer && (await this.deps.store.dcvOfferedDomains(accountId, email, order.domains, since)).length === 0) {
+        fail('not_offered');
+        continue;
+      }
+      const names = t.names?.map((n) => n.toLowerCase()) ?? pendingNames;
+      if (t.names && !names.every((n) => pendingNames.includes(n))) {
+        fail('unknown_name');
+        continue;
+      }
+      const allowedNames: string[] = [];
+      let badAdn = false;
+      for (const name of names) {
+        const allowed = await this.allowedFor(name);
+        if (t.adn !== undefined && !allowed.adns.includes(t.adn.toLowerCase())) badAdn = true;
+        const atAdn =
+          t.adn === undefined
+            ? allowed
+            : await allowedAddresses(t.adn.toLowerCase(), (adn) => this.deps.resolver.contacts(adn), [t.adn.toLowerCase()]);
+        if (isAllowed(atAdn, email)) allowedNames.push(name);
+      }
+      if (badAdn) fail('bad_adn');
+      else if (allowedNames.length === 0 || (t.names && allowedNames.length !== names.length)) fail('not_allowed');
+      else out.push({ index, email, names: allowedNames });
+    }
+    return out;
   }
 }
