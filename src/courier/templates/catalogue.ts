@@ -3,6 +3,10 @@ import { template as activationDe } from './account_activation/de.js';
 import { template as activationEn } from './account_activation/en.js';
 import { template as dcvDe } from './dcv/de.js';
 import { template as dcvEn } from './dcv/en.js';
+import { template as dcvEs } from './dcv/es.js';
+import { template as dcvFr } from './dcv/fr.js';
+import { template as dcvJa } from './dcv/ja.js';
+import { template as dcvZhCn } from './dcv/zh_CN.js';
 import { template as dcvCompactDe } from './dcv-compact/de.js';
 import { template as dcvCompactEn } from './dcv-compact/en.js';
 import { template as ownershipDe } from './email_ownership/de.js';
@@ -13,7 +17,7 @@ import type { Template } from './template.js';
 
 /** Installed templates by purpose and locale; `en` is every purpose's fallback. */
 export const templates: Record<Purpose, Record<string, Template>> = {
-  dcv: { en: dcvEn, de: dcvDe },
+  dcv: { en: dcvEn, de: dcvDe, fr: dcvFr, es: dcvEs, ja: dcvJa, zh_CN: dcvZhCn },
   smime_mailbox: { en: smimeEn, de: smimeDe },
   email_ownership: { en: ownershipEn, de: ownershipDe },
   account_activation: { en: activationEn, de: activationDe },

@@ -11,8 +11,13 @@ const vars = {
 };
 
 describe('mail templates', () => {
-  it('ship en and de for every purpose', () => {
-    for (const p of purposes) expect(Object.keys(templates[p]).sort()).toEqual(['de', 'en']);
+  it('ship en and de for every purpose, and DCV in en, de, fr, es, ja and zh_CN', () => {
+    for (const p of purposes) expect(Object.keys(templates[p])).toEqual(expect.arrayContaining(['de', 'en']));
+    expect(Object.keys(templates.dcv).sort()).toEqual(['de', 'en', 'es', 'fr', 'ja', 'zh_CN']);
+    const subjects = ['en', 'de', 'fr', 'es', 'ja', 'zh_CN'].map((l) => renderMail('dcv', l, { ...vars, domains: 'example.com' }));
+    expect(new Set(subjects.map((r) => r.subject)).size).toBe(6);
+    expect(subjects.map((r) => r.locale)).toEqual(['en', 'de', 'fr', 'es', 'ja', 'zh_CN']);
+    expect(renderMail('dcv', 'zh_TW', vars).locale).toBe('en');
   });
 
   it.each(purposes)('%s renders text and HTML with the link, in the requested locale', (purpose) => {
@@ -36,7 +41,7 @@ describe('mail templates', () => {
   });
 
   it('falls back to en for a locale without a template', () => {
-    expect(renderMail('dcv', 'ja', vars).locale).toBe('en');
+    expect(renderMail('dcv', 'ko', vars).locale).toBe('en');
   });
 
   it('escapes data in HTML and keeps the subject on one line', () => {
