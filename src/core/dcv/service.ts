@@ -107,14 +107,15 @@ export class DcvService {
     if (order.state !== 'awaiting_dcv') throw new CoreError('SUBJECT_STATE_INVALID', { state: order.state });
     const ctx = this.verifications.context();
     const all = await this.deps.store.verificationsOfSubject(order.id);
-    const proven = new Set(all.filter((v) => v.state === 'confirmed').flatMap((v) => v.scope));
-    const pendingNames = order.domains.filter((d) => !proven.has(d));
+    const pendingNames = this.pendingNames(order, all);
     const live = all.filter((v) => v.purpose === 'dcv' && effectiveState(v, ctx.now) === 'pending');
     const data = (scope: string[]) => ({ ...templateData(order, scope), ...(input.templateId ? { template: input.templateId } : {}) });
     const plans: SendPlan[] = [];
     const extra: WriteBatch = { verifications: { update: [] }, tokens: { update: [] }, events: [] };
 
-    const sendTo = async (recipient: string, scope: string[], current: Verification | undefined) => {
+    const inOrder = (names: string[]) => order.domains.filter((d) => names.includes(d));
+    const sendTo = async (recipient: string, names: string[], current: Verification | undefined) => {
+      const scope = inOrder(names);
       if (current) {
         const token = await this.deps.store.getToken(current.currentTokenId);
         if (!token) throw new Error(`verification ${current.id} has no current token`);
@@ -186,6 +187,12 @@ export class DcvService {
     if (plans.length === 0) throw new CoreError('SUBJECT_STATE_INVALID', { state: order.state });
     await this.verifications.commitSends(ctx, plans, { enforce: true, extra });
     return plans.map((p) => this.verifications.view(p.verification));
+  }
+
+  /** The order's names not yet proven by a confirmed verification. */
+  pendingNames(order: Subject, verifications: Verification[]): string[] {
+    const proven = new Set(verifications.filter((v) => v.state === 'confirmed').flatMap((v) => v.scope));
+    return order.domains.filter((d) => !proven.has(d));
   }
 
   /**

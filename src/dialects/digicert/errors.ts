@@ -1,0 +1,64 @@
+import type { ErrorCode } from '../../core/errors.js';
+
+/** DigiCert's error codes used here, each with its status and message: the dialect's one table. */
+export const digicertErrors = {
+  access_denied: { status: 401, message: 'The API key is missing, unknown or revoked.' },
+  'access_denied|missing_permission': { status: 403, message: 'The API key does not have permission for this action.' },
+  'not_found|order': { status: 404, message: 'Order not found.' },
+  'not_found|route': { status: 404, message: 'The requested route was not found.' },
+  bad_request_format: { status: 400, message: 'The request body is malformed' },
+  invalid_dcv_email: { status: 400, message: 'The email address is not an allowed DCV email address for the domain.' },
+  invalid_domain: { status: 400, message: 'The domain is not a valid pending domain of this order.' },
+  invalid_locale: { status: 400, message: 'The locale is not supported.' },
+  invalid_order_status: { status: 400, message: 'The order is not awaiting email domain control validation.' },
+  request_limit_exceeded: { status: 429, message: 'Too many requests. Try again later.' },
+  server_error: { status: 500, message: 'The request could not be processed.' },
+} as const;
+
+export type DigicertCode = keyof typeof digicertErrors;
+
+export class DigicertError extends Error {
+  constructor(
+    readonly codes: DigicertCode[],
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(codes.join(', '));
+  }
+
+  get status(): number {
+    return Math.max(...this.codes.map((c) => digicertErrors[c].status));
+  }
+
+  body() {
+    return { errors: this.codes.map((code) => ({ code, message: digicertErrors[code].message })) };
+  }
+}
+
+/** Core codes in DigiCert's terms; anything unlisted is a server error. */
+export const fromCore = (code: ErrorCode, retryAfterMs?: number): DigicertError => {
+  switch (code) {
+    case 'SUBJECT_NOT_FOUND':
+      return new DigicertError(['not_found|order']);
+    case 'FORBIDDEN':
+      return new DigicertError(['access_denied|missing_permission']);
+    case 'SUBJECT_STATE_INVALID':
+      return new DigicertError(['invalid_order_status']);
+    case 'VALIDATION_FAILED':
+    case 'INVALID_RECIPIENT':
+      return new DigicertError(['invalid_dcv_email']);
+    case 'QUOTA_EXCEEDED':
+      return new DigicertError(['request_limit_exceeded'], Math.max(1, Math.ceil((retryAfterMs ?? 1000) / 1000)));
+    default:
+      return new DigicertError(['server_error']);
+  }
+};
+
+/** DigiCert's usual locale codes (chosen set); the email falls back to English where no translation ships. */
+export const digicertLocales = ['de', 'en', 'es', 'fr', 'it', 'ja', 'ko', 'nl', 'pt', 'zh_CN', 'zh_TW'] as const;
+
+/** API key roles: 0 inherits the user's permissions, 100 orders, 101 orders and domains, 102 view only, 103 users. */
+export const rolesAllowed = {
+  readOrders: [0, 100, 101, 102],
+  writeOrders: [0, 100, 101],
+  readDomains: [0, 101, 102],
+} as const;
