@@ -244,4 +244,63 @@ export class DcvService {
     }
     return out;
   }
+
+  /**
+   * Sends the DCV email for one name of the account's orders awaiting DCV to each chosen allowed
+   * address (those not allowed are ignored), or, when none is chosen or allowed, to every allowed
+   * address. Each address gets its own link; any of them proves the name.
+   */
+  async sendForName(input: {
+    accountId: string;
+    name: string;
+    emails?: string[];
+    locale?: string;
+    ip?: string | null;
+  }): Promise<Verification[]> {
+    const name = normaliseDomainName(input.name, 'name');
+    const page = await this.deps.store.listSubjects({
+      accountId: input.accountId,
+      kinds: ['ssl_order'],
+      state: 'awaiting_dcv',
+      limit: 100,
+    });
+    const orders = page.items.filter((o) => o.domains.includes(name));
+    if (orders.length === 0) throw new CoreError('SUBJECT_NOT_FOUND', { field: 'name' });
+    const allowed = await this.allowedFor(name);
+    const chosen = (input.emails ?? []).map((e) => e.trim().toLowerCase()).filter((e) => isAllowed(allowed, e));
+    const recipients = [...new Set(chosen.length > 0 ? chosen : [...allowed.constructed, ...allowed.dnsTxt, ...allowed.caa])];
+    const ctx = this.verifications.context();
+    const plans: SendPlan[] = [];
+    for (const order of orders) {
+      const all = await this.deps.store.verificationsOfSubject(order.id);
+      if (!this.pendingNames(order, all).includes(name)) continue;
+      for (const recipient of recipients) {
+        const live = all.find((v) => v.purpose === 'dcv' && v.recipient === recipient && effectiveState(v, ctx.now) === 'pending');
+        const scope = order.domains.filter((d) => d === name || live?.scope.includes(d));
+        const data = templateData(order, scope);
+        if (live) {
+          const token = await this.deps.store.getToken(live.currentTokenId);
+          if (!token) throw new Error(`verification ${live.id} has no current token`);
+          plans.push(planResend(ctx, live, token, { scope, locale: input.locale, ip: input.ip ?? null, data }));
+        } else {
+          const locale = input.locale ?? all.at(-1)?.locale ?? 'en';
+          plans.push(
+            planCreate(ctx, {
+              accountId: order.accountId,
+              subjectId: order.id,
+              recipient,
+              purpose: 'dcv',
+              scope,
+              locale,
+              ip: input.ip ?? null,
+              data,
+            }),
+          );
+        }
+      }
+    }
+    if (plans.length === 0) throw new CoreError('SUBJECT_NOT_FOUND', { field: 'name' });
+    await this.verifications.commitSends(ctx, plans, { enforce: true });
+    return plans.map((p) => this.verifications.view(p.verification));
+  }
 }

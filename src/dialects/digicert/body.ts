@@ -39,3 +39,18 @@ export const readResendBody = (body: unknown): ResendRequest => {
   if (problems.size > 0) throw new DigicertError([...problems]);
   return { targets, locale: locale as string | undefined };
 };
+
+/** `PUT /domain/{domain}/dcv/emails`: `{name_scope?, locale?, email_array?}`. */
+export const readDomainEmailsBody = (body: unknown): { nameScope?: string; locale?: string; emails?: string[] } => {
+  if (body === undefined || body === null || body === '') return {};
+  if (!isObject(body)) throw new DigicertError(['bad_request_format']);
+  const problems = new Set<DigicertCode>();
+  const { name_scope, locale, email_array } = body;
+  if (name_scope !== undefined && (typeof name_scope !== 'string' || name_scope.length > 255)) problems.add('bad_request_format');
+  if (email_array !== undefined && (!Array.isArray(email_array) || !email_array.every((e) => typeof e === 'string' && e.length <= 255)))
+    problems.add('bad_request_format');
+  if (locale !== undefined && (typeof locale !== 'string' || !(digicertLocales as readonly string[]).includes(locale)))
+    problems.add('invalid_locale');
+  if (problems.size > 0) throw new DigicertError([...problems]);
+  return { nameScope: name_scope as string | undefined, locale: locale as string | undefined, emails: email_array as string[] | undefined };
+};

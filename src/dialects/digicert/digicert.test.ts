@@ -218,4 +218,39 @@ describe('DigiCert resend-emails', () => {
     const other = await fetch(`${svc.url}/services/v2/order/certificate/8000001`, { headers: { 'x-dc-devkey': KEY } });
     expect(other.status).toBe(404);
   });
+
+  it('PUT domain DCV emails: chosen allowed addresses only, or every allowed one', async () => {
+    const send = (body: unknown) =>
+      fetch(`${svc.url}/services/v2/domain/sub.example2.com/dcv/emails`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', 'x-dc-devkey': KEY },
+        body: JSON.stringify(body),
+      });
+    const before = sink.mails.length;
+    expect((await send({ email_array: ['someone@example2.com', 'mallory@evil.example'], locale: 'fr' })).status).toBe(204);
+    const [chosen] = (await sink.waitForMails(before + 1)).slice(before);
+    expect(chosen?.to).toEqual(['someone@example2.com']);
+    expect(chosen?.subject).toBe('Validation du contrôle de domaine pour sub.example2.com');
+    expect((await send({ email_array: ['mallory@evil.example'] })).status).toBe(204);
+    const all = (await sink.waitForMails(before + 12)).slice(before + 1);
+    expect(all.map((m) => m.to[0]).sort()).toEqual(
+      [
+        ...['admin', 'administrator', 'webmaster', 'hostmaster', 'postmaster'].flatMap((l) => [
+          `${l}@example2.com`,
+          `${l}@sub.example2.com`,
+        ]),
+        'someone@example2.com',
+      ].sort(),
+    );
+    const unknown = await fetch(`${svc.url}/services/v2/domain/unknown.example/dcv/emails`, {
+      method: 'PUT',
+      headers: { 'x-dc-devkey': KEY },
+    });
+    expect([unknown.status, errors(await unknown.text())]).toEqual([404, ['not_found|domain']]);
+    const viewOnly = await fetch(`${svc.url}/services/v2/domain/sub.example2.com/dcv/emails`, {
+      method: 'PUT',
+      headers: { 'x-dc-devkey': VIEW_KEY },
+    });
+    expect(viewOnly.status).toBe(403);
+  });
 });

@@ -6,6 +6,7 @@ export const digicertErrors = {
   'access_denied|missing_permission': { status: 403, message: 'The API key does not have permission for this action.' },
   'not_found|order': { status: 404, message: 'Order not found.' },
   'not_found|route': { status: 404, message: 'The requested route was not found.' },
+  'not_found|domain': { status: 404, message: 'Domain not found, or no order of this account awaits its validation.' },
   bad_request_format: { status: 400, message: 'The request body is malformed' },
   invalid_dcv_email: { status: 400, message: 'The email address is not an allowed DCV email address for the domain.' },
   invalid_domain: { status: 400, message: 'The domain is not a valid pending domain of this order.' },
@@ -61,4 +62,5 @@ export const rolesAllowed = {
   readOrders: [0, 100, 101, 102],
   writeOrders: [0, 100, 101],
   readDomains: [0, 101, 102],
+  writeDomains: [0, 101],
 } as const;

@@ -3,7 +3,7 @@ import { constructedAddresses } from '../../core/dcv/addresses.js';
 import { CoreError } from '../../core/errors.js';
 import type { ApiKeyRecord } from '../../core/ports.js';
 import type { Runtime } from '../../runtime/create-runtime.js';
-import { readResendBody } from './body.js';
+import { readDomainEmailsBody, readResendBody } from './body.js';
 import { type DigicertCode, DigicertError, fromCore, rolesAllowed } from './errors.js';
 import { orderJson } from './mapper.js';
 
@@ -101,6 +101,25 @@ export const digicertDialect = (rt: Runtime) => async (app: FastifyInstance) => 
     requireRole(req, rolesAllowed.readOrders);
     const order = await loadOrder(req);
     return orderJson(order, await rt.subjects.verificationsOf(order));
+  });
+
+  app.put<{ Params: { domain: string } }>('/domain/:domain/dcv/emails', { schema: { hide: true } }, async (req, reply) => {
+    const key = requireRole(req, rolesAllowed.writeDomains);
+    const body = readDomainEmailsBody(req.body);
+    try {
+      await rt.dcv.sendForName({
+        accountId: key.accountId,
+        name: body.nameScope ?? req.params.domain,
+        emails: body.emails,
+        locale: body.locale,
+        ip: req.ip,
+      });
+    } catch (e) {
+      if (e instanceof CoreError && (e.code === 'SUBJECT_NOT_FOUND' || e.code === 'VALIDATION_FAILED'))
+        throw new DigicertError(['not_found|domain']);
+      throw e;
+    }
+    return reply.code(204).send();
   });
 
   app.get<{ Params: { domain: string } }>('/domain/:domain/dcv/emails', { schema: { hide: true } }, async (req) => {
