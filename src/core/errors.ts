@@ -26,7 +26,15 @@ export const errorCatalogue = {
 
 export type ErrorCode = keyof typeof errorCatalogue;
 
-export type QuotaRuleName = 'cooldown' | 'recipient_daily' | 'account_hourly' | 'ip_hourly' | 'login_failures' | 'login_lock';
+export type QuotaRuleName =
+  | 'cooldown'
+  | 'recipient_daily'
+  | 'account_hourly'
+  | 'ip_hourly'
+  | 'login_failures'
+  | 'login_lock'
+  | 'signature_nonce'
+  | 'client_rate';
 
 export interface ErrorDetails {
   /** For QUOTA_EXCEEDED: milliseconds until a retry can succeed. */

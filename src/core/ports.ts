@@ -95,6 +95,12 @@ export interface VerificationStore {
   getSubject(id: string): Promise<Subject | null>;
   findSubjectByNumber(accountId: string | null, kinds: SubjectKind[], number: string): Promise<Subject | null>;
   listSubjects(filter: SubjectFilter): Promise<Page<Subject>>;
+  /** Offset pages, oldest first, with the total (for APIs that number their pages). */
+  pageSubjects(
+    filter: { accountId: string; kinds: SubjectKind[]; states?: string[]; number?: string; createdFrom?: number; createdTo?: number },
+    offset: number,
+    limit: number,
+  ): Promise<{ items: Subject[]; total: number }>;
   getMessage(id: string): Promise<Message | null>;
   listMessages(filter: MessageFilter): Promise<Page<Message>>;
   attemptsOf(messageId: string): Promise<DeliveryAttempt[]>;

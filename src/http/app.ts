@@ -1,5 +1,6 @@
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import { alibabaDialect } from '../dialects/alibaba/plugin.js';
 import { digicertDialect } from '../dialects/digicert/plugin.js';
 import { nativeDialect } from '../dialects/native/plugin.js';
 import { sectigoDialect } from '../dialects/sectigo/plugin.js';
@@ -38,6 +39,7 @@ export const buildApp = async (rt: Runtime, options: AppOptions = {}): Promise<F
   await app.register(nativeDialect(rt), { prefix: '/v1' });
   await app.register(sectigoDialect(rt), { prefix: '/products' });
   await app.register(digicertDialect(rt), { prefix: '/services/v2' });
+  await app.register(alibabaDialect(rt));
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(confirmPage(rt));
   await app.register(docsPage);

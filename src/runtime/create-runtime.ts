@@ -3,6 +3,7 @@ import type { Settings } from '../config/settings.js';
 import { LoginService } from '../core/accounts/login.js';
 import { AccountService } from '../core/accounts/service.js';
 import { DcvService } from '../core/dcv/service.js';
+import { IdentityService } from '../core/identities/service.js';
 import { newId } from '../core/ids.js';
 import type { Clock, Store } from '../core/ports.js';
 import { deriveServerKeys, type ServerKeys } from '../core/secrets.js';
@@ -34,6 +35,7 @@ export interface Runtime {
   logins: LoginService;
   dcv: DcvService;
   mailboxes: MailboxResendService;
+  identities: IdentityService;
   courier: Courier;
   metrics: Metrics;
   /** Starts the courier and the periodic upkeep (expiry, quota pruning). */
@@ -112,6 +114,7 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
   const logins = new LoginService(store, clock);
   const dcv = new DcvService({ ...deps, resolver: new DnsDcvResolver(store, settings.dnsServers) }, verifications);
   const mailboxes = new MailboxResendService(deps, verifications);
+  const identities = new IdentityService(deps, verifications, subjects);
   let upkeep: NodeJS.Timeout | null = null;
 
   const runUpkeep = async () => {
@@ -136,6 +139,7 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
     logins,
     dcv,
     mailboxes,
+    identities,
     courier,
     metrics,
     startBackground() {

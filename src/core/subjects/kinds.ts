@@ -40,7 +40,7 @@ const ssl: SubjectKindRules = {
 };
 
 const identity: SubjectKindRules = {
-  states: ['pending', 'verified'],
+  states: ['pending', 'verified', 'deleted'],
   waitingState: 'pending',
   purpose: 'email_ownership',
   plan: (s) => s.emails.map((e) => ({ recipient: e, purpose: 'email_ownership', scope: [e] })),

@@ -78,9 +78,14 @@ export class SubjectService {
 
   /**
    * Stores the subject and, when it waits on its recipients, its verifications and first emails,
-   * in one transaction. The sends count towards quotas but are not refused by them: the order exists.
+   * in one transaction. The sends count towards quotas; they are refused by them only with
+   * `enforceQuota` (a caller asking to verify an address), not when recording an order that exists.
    */
-  async create(input: NewSubject, ip: string | null = null): Promise<{ subject: Subject; verifications: Verification[] }> {
+  async create(
+    input: NewSubject,
+    ip: string | null = null,
+    enforceQuota = false,
+  ): Promise<{ subject: Subject; verifications: Verification[] }> {
     const ctx = this.verifications.context();
     const subject = this.prepare(input, ctx.newId(), ctx.now);
     const orderKinds: SubjectKind[] = ['smime_order', 'ssl_order'];
@@ -106,7 +111,7 @@ export class SubjectService {
         : [];
     try {
       await this.verifications.commitSends(ctx, plans, {
-        enforce: false,
+        enforce: enforceQuota,
         extra: {
           subjects: { insert: [subject] },
           events: [

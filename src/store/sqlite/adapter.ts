@@ -194,6 +194,25 @@ export class SqliteStore implements Store {
     return this.page('subjects', where, f.limit, rows.toSubject);
   }
 
+  async pageSubjects(
+    f: { accountId: string; kinds: SubjectKind[]; states?: string[]; number?: string; createdFrom?: number; createdTo?: number },
+    offset: number,
+    limit: number,
+  ) {
+    const where = new Where()
+      .add('account_id = ?', f.accountId)
+      .add(`kind IN (${f.kinds.map(() => '?').join(', ')})`, ...f.kinds)
+      .add('number = ?', f.number)
+      .add('created_at >= ?', f.createdFrom)
+      .add('created_at <= ?', f.createdTo);
+    if (f.states?.length) where.add(`state IN (${f.states.map(() => '?').join(', ')})`, ...f.states);
+    const total = Number((this.stmt(`SELECT count(*) AS n FROM subjects ${where}`).get(...where.params) as Row).n);
+    const items = (
+      this.stmt(`SELECT * FROM subjects ${where} ORDER BY id LIMIT ? OFFSET ?`).all(...where.params, limit, offset) as Row[]
+    ).map(rows.toSubject);
+    return { items, total };
+  }
+
   async getMessage(id: string) {
     const r = this.one('SELECT * FROM messages WHERE id = ?', id);
     return r ? rows.toMessage(r) : null;
