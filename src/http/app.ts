@@ -1,5 +1,6 @@
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import { akanaDialect } from '../dialects/akana/plugin.js';
 import { alibabaDialect } from '../dialects/alibaba/plugin.js';
 import { digicertDialect } from '../dialects/digicert/plugin.js';
 import { nativeDialect } from '../dialects/native/plugin.js';
@@ -40,6 +41,7 @@ export const buildApp = async (rt: Runtime, options: AppOptions = {}): Promise<F
   await app.register(sectigoDialect(rt), { prefix: '/products' });
   await app.register(digicertDialect(rt), { prefix: '/services/v2' });
   await app.register(alibabaDialect(rt));
+  await app.register(akanaDialect(rt), { prefix: '/api/users' });
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(confirmPage(rt));
   await app.register(docsPage);

@@ -7,6 +7,7 @@ import { IdentityService } from '../core/identities/service.js';
 import { newId } from '../core/ids.js';
 import type { Clock, Store } from '../core/ports.js';
 import { deriveServerKeys, type ServerKeys } from '../core/secrets.js';
+import { SignupService } from '../core/signups/service.js';
 import { MailboxResendService } from '../core/subjects/mailbox-resend.js';
 import { SubjectService } from '../core/subjects/service.js';
 import { longestQuotaWindowMs, type Policies } from '../core/verification/policies.js';
@@ -17,6 +18,7 @@ import { SmtpTransport } from '../courier/transports/smtp.js';
 import type { MailTransport } from '../courier/transports/transport.js';
 import { DnsDcvResolver } from '../dns/dcv-resolver.js';
 import { ensureAdminToken } from './admin-token.js';
+import { BackgroundWork } from './background.js';
 import { createLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { loadOrCreateSecretKey } from './secret-key.js';
@@ -36,6 +38,8 @@ export interface Runtime {
   dcv: DcvService;
   mailboxes: MailboxResendService;
   identities: IdentityService;
+  signups: SignupService;
+  background: BackgroundWork;
   courier: Courier;
   metrics: Metrics;
   /** Starts the courier and the periodic upkeep (expiry, quota pruning). */
@@ -74,7 +78,7 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
   if (admin.generated) options.onAdminTokenGenerated?.(admin.generated);
   const metrics = createMetrics(store);
   const transport: MailTransport =
-    settings.smtpUrl === 'capture:' ? new CaptureTransport(store, clock.now) : new SmtpTransport(settings.smtpUrl);
+    settings.smtpUrl === 'capture:' ? new CaptureTransport(store, () => clock.now()) : new SmtpTransport(settings.smtpUrl);
   const courier = new Courier({
     outbox: store,
     store,
@@ -115,6 +119,8 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
   const dcv = new DcvService({ ...deps, resolver: new DnsDcvResolver(store, settings.dnsServers) }, verifications);
   const mailboxes = new MailboxResendService(deps, verifications);
   const identities = new IdentityService(deps, verifications, subjects);
+  const signups = new SignupService(deps, verifications, subjects);
+  const background = new BackgroundWork(logger);
   let upkeep: NodeJS.Timeout | null = null;
 
   const runUpkeep = async () => {
@@ -140,6 +146,8 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
     dcv,
     mailboxes,
     identities,
+    signups,
+    background,
     courier,
     metrics,
     startBackground() {
@@ -150,6 +158,7 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
     },
     async close() {
       if (upkeep) clearInterval(upkeep);
+      await background.settled();
       await courier.stop();
       await store.close();
     },

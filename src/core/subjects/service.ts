@@ -85,6 +85,8 @@ export class SubjectService {
     input: NewSubject,
     ip: string | null = null,
     enforceQuota = false,
+    /** An anonymous caller's IP, charged against the per-IP ceiling. */
+    limitIp: string | null = null,
   ): Promise<{ subject: Subject; verifications: Verification[] }> {
     const ctx = this.verifications.context();
     const subject = this.prepare(input, ctx.newId(), ctx.now);
@@ -112,6 +114,7 @@ export class SubjectService {
     try {
       await this.verifications.commitSends(ctx, plans, {
         enforce: enforceQuota,
+        limitIp,
         extra: {
           subjects: { insert: [subject] },
           events: [

@@ -110,6 +110,13 @@ export class VerificationService {
     });
   }
 
+  /** The verification a token was issued for, whatever the token's state (used, expired). */
+  async findByToken(token: string): Promise<Verification | null> {
+    const record = await this.deps.store.findTokenByHash(hashToken(this.deps.keys, token));
+    const v = record ? await this.deps.store.getVerification(record.verificationId) : null;
+    return v ? this.view(v) : null;
+  }
+
   /** What confirming this token would do, without doing it (the confirm page's first look). */
   async inspect(token: string): Promise<Verification> {
     const { verification } = await this.lookupToken(token, this.deps.clock.now());
