@@ -22,6 +22,13 @@ export const randomToken = (bytes = 32): string => pooledRandomBytes(bytes).toSt
 
 export const keyedHash = (key: Buffer, value: string): string => createHmac('sha256', key).update(value, 'utf8').digest('hex');
 
+/** Compares two hex digests of the same algorithm in constant time (no extra hashing needed). */
+export const equalDigests = (a: string, b: string): boolean => {
+  const x = Buffer.from(a, 'hex');
+  const y = Buffer.from(b, 'hex');
+  return x.length === y.length && x.length > 0 && timingSafeEqual(x, y);
+};
+
 export const constantTimeEqual = (a: string, b: string): boolean => {
   const x = Buffer.from(a, 'utf8');
   const y = Buffer.from(b, 'utf8');

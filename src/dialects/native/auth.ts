@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { VIEW_ONLY_ROLE } from '../../core/accounts/service.js';
 import { CoreError } from '../../core/errors.js';
-import { constantTimeEqual, keyedHash } from '../../core/secrets.js';
+import { equalDigests, keyedHash } from '../../core/secrets.js';
 import type { Runtime } from '../../runtime/create-runtime.js';
 
 export type Actor = { kind: 'admin' } | { kind: 'account'; accountId: string; role: number };
@@ -29,7 +29,7 @@ export const authenticate = async (rt: Runtime, req: FastifyRequest): Promise<vo
   if (req.routeOptions.config.public) return;
   const token = bearer(req);
   if (!token) throw new CoreError('UNAUTHENTICATED');
-  if (constantTimeEqual(keyedHash(rt.keys.credentialHash, token), rt.adminTokenHash)) {
+  if (equalDigests(keyedHash(rt.keys.credentialHash, token), rt.adminTokenHash)) {
     req.actor = { kind: 'admin' };
     return;
   }

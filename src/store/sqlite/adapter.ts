@@ -37,7 +37,7 @@ export class SqliteStore implements Store {
   private readonly writes: WriteQueue;
 
   constructor(readonly db: Db) {
-    this.writes = new WriteQueue(db);
+    this.writes = new WriteQueue(db, (e) => e instanceof Abort);
   }
 
   static open(file: string): SqliteStore {
@@ -78,37 +78,35 @@ export class SqliteStore implements Store {
     this.stmt(`UPDATE ${table} SET ${changed.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`).run(values);
   }
 
-  /** Optimistic guards; rows the batch also updates are checked by that update's own read. */
-  private guard(table: string, expected: Record<string, number> | undefined, updating: { id: string }[] = []): void {
+  /** Optimistic guards, checked before the batch writes anything. */
+  private guard(table: string, expected: Record<string, number> | undefined): void {
     for (const [id, version] of Object.entries(expected ?? {})) {
-      if (updating.some((u) => u.id === id)) continue;
       const row = this.one(`SELECT version FROM ${table} WHERE id = ?`, id);
       if (!row || Number(row.version) !== version) throw new Abort({ ok: false, reason: 'conflict' });
     }
   }
 
-  private chargeQuota(quota: NonNullable<WriteBatch['quota']>): void {
-    if (quota.enforce) {
-      const verdict = evaluateQuota(quota.sends, quota.at, (key, since) =>
-        this.all('SELECT at FROM quota_charges WHERE key = ? AND at > ? ORDER BY at', key, since).map((r) => Number(r.at)),
-      );
-      if (!verdict.ok) throw new Abort({ ok: false, reason: 'quota', rule: verdict.rule, retryAfterMs: verdict.retryAfterMs });
-    }
-    if (quota.charge === false) return;
-    for (const key of chargedKeys(quota.sends)) this.stmt('INSERT INTO quota_charges (key, at) VALUES (?, ?)').run(key, quota.at);
+  private checkQuota(quota: NonNullable<WriteBatch['quota']>): void {
+    if (!quota.enforce) return;
+    const verdict = evaluateQuota(quota.sends, quota.at, (key, since) =>
+      this.all('SELECT at FROM quota_charges WHERE key = ? AND at > ? ORDER BY at', key, since).map((r) => Number(r.at)),
+    );
+    if (!verdict.ok) throw new Abort({ ok: false, reason: 'quota', rule: verdict.rule, retryAfterMs: verdict.retryAfterMs });
   }
 
+  /** Every check first (guards, quotas: they throw Abort before anything is written), then the writes. */
   private readonly applyBatch = (b: WriteBatch): void => {
-    const ev = b.expect?.verifications ?? {};
-    const es = b.expect?.subjects ?? {};
-    this.guard('verifications', ev, b.verifications?.update);
-    this.guard('subjects', es, b.subjects?.update);
+    this.guard('verifications', b.expect?.verifications);
+    this.guard('subjects', b.expect?.subjects);
+    if (b.quota) this.checkQuota(b.quota);
     for (const key of b.clearQuotaKeys ?? []) this.stmt('DELETE FROM quota_charges WHERE key = ?').run(key);
-    if (b.quota) this.chargeQuota(b.quota);
+    if (b.quota && b.quota.charge !== false) {
+      for (const key of chargedKeys(b.quota.sends)) this.stmt('INSERT INTO quota_charges (key, at) VALUES (?, ?)').run(key, b.quota.at);
+    }
     for (const s of b.subjects?.insert ?? []) this.insert('subjects', rows.subjectRow(s));
-    for (const s of b.subjects?.update ?? []) this.update('subjects', rows.subjectRow(s), es[s.id]);
+    for (const s of b.subjects?.update ?? []) this.update('subjects', rows.subjectRow(s));
     for (const v of b.verifications?.insert ?? []) this.insert('verifications', rows.verificationRow(v));
-    for (const v of b.verifications?.update ?? []) this.update('verifications', rows.verificationRow(v), ev[v.id]);
+    for (const v of b.verifications?.update ?? []) this.update('verifications', rows.verificationRow(v));
     for (const t of b.tokens?.insert ?? []) this.insert('tokens', rows.tokenRow(t));
     for (const t of b.tokens?.update ?? []) this.update('tokens', rows.tokenRow(t));
     for (const m of b.messages ?? []) this.insert('messages', rows.messageRow(m));

@@ -7,15 +7,20 @@ interface Pending {
 }
 
 /**
- * Group commit. Writes queued during one turn of the event loop share one IMMEDIATE transaction,
- * each inside its own savepoint: one write's failure rolls back that write alone, and the cost of a
- * commit (WAL frames for pages many writes touch) is paid once for the group.
+ * Group commit. Writes queued during one turn of the event loop share one IMMEDIATE transaction: the
+ * cost of a commit (WAL frames for pages many writes touch) is paid once for the group. A write that
+ * refuses cleanly (`isClean`: it threw before writing anything) fails alone; any other failure rolls
+ * the group back and every write of it is run again in a transaction of its own, so one write's
+ * failure never takes another's effects with it.
  */
 export class WriteQueue {
   private queue: Pending[] = [];
   private scheduled = false;
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly isClean: (error: unknown) => boolean,
+  ) {}
 
   run<T>(fn: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -37,16 +42,22 @@ export class WriteQueue {
         .transaction(() => {
           for (const item of items) {
             try {
-              // A nested better-sqlite3 transaction is a savepoint.
-              outcomes.push({ ok: true, value: this.db.transaction(item.fn)() });
+              outcomes.push({ ok: true, value: item.fn() });
             } catch (error) {
+              if (!this.isClean(error)) throw error;
               outcomes.push({ ok: false, error });
             }
           }
         })
         .immediate();
-    } catch (error) {
-      for (const item of items) item.reject(error);
+    } catch {
+      for (const item of items) {
+        try {
+          item.resolve(this.db.transaction(item.fn).immediate());
+        } catch (error) {
+          item.reject(error);
+        }
+      }
       return;
     }
     items.forEach((item, i) => {
