@@ -114,9 +114,15 @@ export type DeliveryOutcome =
   | { result: 'deferred'; error: string; nextAttemptAt: number }
   | { result: 'failed'; error: string; abandoned: boolean };
 
+/** A claimed message with what the courier needs to decide and render it, read in the claim itself. */
+export type ClaimedMessage = Message & {
+  verificationState: VerificationState | null;
+  token: Pick<TokenRecord, 'sealed' | 'usedAt' | 'expiresAt'> | null;
+};
+
 /** The courier's view of the outbox: leases that any node may take over once they expire. */
 export interface Outbox {
-  claim(owner: string, limit: number, leaseMs: number, now: number): Promise<Message[]>;
+  claim(owner: string, limit: number, leaseMs: number, now: number): Promise<ClaimedMessage[]>;
   /** Records the attempt's end; ignored (false) if the lease was lost to another node. */
   complete(messageId: string, owner: string, outcome: DeliveryOutcome, now: number): Promise<boolean>;
   /** Ends a claimed message without sending it: its verification no longer needs it. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Message } from '../core/model.js';
-import type { Clock, DeliveryOutcome, Outbox, VerificationStore } from '../core/ports.js';
+import type { ClaimedMessage, Clock, DeliveryOutcome, Outbox } from '../core/ports.js';
 import { type ServerKeys, unseal } from '../core/secrets.js';
 import { retryDelayMs } from './backoff.js';
 import { renderMail } from './templates/render.js';
@@ -23,7 +23,6 @@ export type CourierResult = 'sent' | 'deferred' | 'failed' | 'abandoned' | 'supp
 
 export interface CourierDeps {
   outbox: Outbox;
-  store: VerificationStore;
   transport: MailTransport;
   clock: Clock;
   keys: ServerKeys;
@@ -103,7 +102,7 @@ export class Courier {
     this.wakeUp = null;
   }
 
-  private async deliver(m: Message): Promise<void> {
+  private async deliver(m: ClaimedMessage): Promise<void> {
     const { outbox, clock, logger } = this.deps;
     const mail = await this.prepare(m).catch((e: unknown) => new DeliveryError(`could not render: ${String(e)}`, false));
     if (mail instanceof DeliveryError) {
@@ -146,11 +145,10 @@ export class Courier {
   }
 
   /** Renders the mail, or says why it must not be sent any more. */
-  private async prepare(m: Message): Promise<OutgoingMail | string> {
-    const { store, keys, options } = this.deps;
-    const v = await store.getVerification(m.verificationId);
-    if (v?.state !== 'pending') return `verification is ${v?.state ?? 'gone'}`;
-    const token = await store.getToken(m.tokenId);
+  private async prepare(m: ClaimedMessage): Promise<OutgoingMail | string> {
+    const { keys, options } = this.deps;
+    if (m.verificationState !== 'pending') return `verification is ${m.verificationState ?? 'gone'}`;
+    const token = m.token;
     if (!token?.sealed || token.usedAt !== null || token.expiresAt <= this.deps.clock.now()) return 'link no longer valid';
     const link = `${options.publicUrl.replace(/\/+$/, '')}/verify?token=${encodeURIComponent(unseal(keys.seal, token.sealed))}`;
     const { template, ...data } = m.data;

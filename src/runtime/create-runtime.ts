@@ -81,7 +81,6 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
     settings.smtpUrl === 'capture:' ? new CaptureTransport(store, () => clock.now()) : new SmtpTransport(settings.smtpUrl);
   const courier = new Courier({
     outbox: store,
-    store,
     transport,
     clock,
     keys,

@@ -5,6 +5,7 @@ import type {
   AccessKeyRecord,
   ApiKeyRecord,
   CapturedMail,
+  ClaimedMessage,
   CommitResult,
   DcvContacts,
   DeliveryOutcome,
@@ -243,10 +244,11 @@ export class SqliteStore implements Store {
 
   // Outbox
 
-  private readonly claimTx = (owner: string, limit: number, leaseMs: number, now: number): Message[] => {
+  private readonly claimTx = (owner: string, limit: number, leaseMs: number, now: number): ClaimedMessage[] => {
+    // Attempts cut short by an expired lease, found through the messages' index and the attempts' key.
     this.stmt(
       `UPDATE delivery_attempts SET result = 'lost', finished_at = @now, response = 'lease expired before the attempt ended'
-       WHERE result = 'in_flight' AND message_id IN (SELECT id FROM messages WHERE status = 'sending' AND lease_until < @now)`,
+       WHERE result = 'in_flight' AND (message_id, number) IN (SELECT id, attempts FROM messages WHERE status = 'sending' AND lease_until < @now)`,
     ).run({ now });
     const claimed = this.stmt(
       `UPDATE messages SET status = 'sending', lease_owner = @owner, lease_until = @until, attempts = attempts + 1
@@ -257,14 +259,31 @@ export class SqliteStore implements Store {
     )
       .all({ owner, until: now + leaseMs, now, limit })
       .map((r) => rows.toMessage(r as Row));
-    for (const m of claimed) {
+    return claimed.map((m) => {
       this.stmt("INSERT INTO delivery_attempts (message_id, number, started_at, result) VALUES (?, ?, ?, 'in_flight')").run(
         m.id,
         m.attempts,
         now,
       );
-    }
-    return claimed;
+      const c = this.one(
+        `SELECT v.state AS state, t.sealed AS sealed, t.used_at AS used_at, t.expires_at AS expires_at
+         FROM verifications v LEFT JOIN tokens t ON t.id = ? WHERE v.id = ?`,
+        m.tokenId,
+        m.verificationId,
+      );
+      return {
+        ...m,
+        verificationState: c ? (c.state as ClaimedMessage['verificationState']) : null,
+        token:
+          c && c.expires_at !== null
+            ? {
+                sealed: c.sealed === null ? null : String(c.sealed),
+                usedAt: c.used_at === null ? null : Number(c.used_at),
+                expiresAt: Number(c.expires_at),
+              }
+            : null,
+      };
+    });
   };
 
   async claim(owner: string, limit: number, leaseMs: number, now: number) {
@@ -272,29 +291,32 @@ export class SqliteStore implements Store {
   }
 
   private readonly completeTx = (id: string, owner: string, o: DeliveryOutcome, now: number): boolean => {
-    const m = this.one("SELECT attempts FROM messages WHERE id = ? AND status = 'sending' AND lease_owner = ?", id, owner);
-    if (!m) return false;
-    const response = o.result === 'sent' ? o.response : o.error;
-    if (o.result === 'sent') {
-      this.stmt(
-        "UPDATE messages SET status = 'sent', sent_at = ?, smtp_response = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?",
-      ).run(now, o.response, id);
-    } else if (o.result === 'deferred') {
-      this.stmt(
-        "UPDATE messages SET status = 'deferred', next_attempt_at = ?, last_error = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?",
-      ).run(o.nextAttemptAt, o.error, id);
-    } else {
-      this.stmt(
-        "UPDATE messages SET status = 'failed', abandoned = ?, last_error = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?",
-      ).run(o.abandoned ? 1 : 0, o.error, id);
-    }
-    const result = o.result === 'sent' ? 'sent' : o.result === 'deferred' ? 'deferred' : 'failed';
-    this.stmt('UPDATE delivery_attempts SET result = ?, finished_at = ?, response = ? WHERE message_id = ? AND number = ?').run(
-      result,
+    const owned = "WHERE id = @id AND lease_owner = @owner AND status = 'sending'";
+    const release = 'lease_owner = NULL, lease_until = NULL';
+    const params = { id, owner, now };
+    const changed =
+      o.result === 'sent'
+        ? this.stmt(`UPDATE messages SET status = 'sent', sent_at = @now, smtp_response = @response, ${release} ${owned}`).run({
+            ...params,
+            response: o.response,
+          })
+        : o.result === 'deferred'
+          ? this.stmt(`UPDATE messages SET status = 'deferred', next_attempt_at = @next, last_error = @error, ${release} ${owned}`).run({
+              ...params,
+              next: o.nextAttemptAt,
+              error: o.error,
+            })
+          : this.stmt(`UPDATE messages SET status = 'failed', abandoned = @abandoned, last_error = @error, ${release} ${owned}`).run({
+              ...params,
+              abandoned: o.abandoned ? 1 : 0,
+              error: o.error,
+            });
+    if (changed.changes === 0) return false;
+    this.stmt("UPDATE delivery_attempts SET result = ?, finished_at = ?, response = ? WHERE message_id = ? AND result = 'in_flight'").run(
+      o.result,
       now,
-      response,
+      o.result === 'sent' ? o.response : o.error,
       id,
-      m.attempts,
     );
     return true;
   };
@@ -311,10 +333,11 @@ export class SqliteStore implements Store {
     const done = this.stmt(
       "UPDATE messages SET status = 'suppressed', last_error = ?, lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ? AND status = 'sending'",
     ).run(reason, id, owner);
+    if (done.changes === 0) return false;
     this.stmt(
       "UPDATE delivery_attempts SET result = 'failed', finished_at = ?, response = ? WHERE message_id = ? AND result = 'in_flight'",
     ).run(now, reason, id);
-    return done.changes > 0;
+    return true;
   }
 
   async queueDepth() {
