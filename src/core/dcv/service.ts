@@ -5,7 +5,7 @@ import type { DcvResolver, DcvStore, WriteBatch } from '../ports.js';
 import type { Subject } from '../subjects/model.js';
 import { assertMayHandle } from '../subjects/permissions.js';
 import { templateData } from '../subjects/template-data.js';
-import { effectiveState, event, planCreate, planResend, retireTokens, type SendPlan } from '../verification/lifecycle.js';
+import { effectiveState, event, retireTokens, type SendPlan } from '../verification/lifecycle.js';
 import type { AccountScope, ServiceDeps, VerificationService } from '../verification/service.js';
 import { allowedAddresses, constructedAddresses, isAllowed } from './addresses.js';
 import { normaliseDomainName, registrableDomain } from './names.js';
@@ -116,24 +116,17 @@ export class DcvService {
     const inOrder = (names: string[]) => order.domains.filter((d) => names.includes(d));
     const sendTo = async (recipient: string, names: string[], current: Verification | undefined) => {
       const scope = inOrder(names);
-      if (current) {
-        const token = await this.deps.store.getToken(current.currentTokenId);
-        if (!token) throw new Error(`verification ${current.id} has no current token`);
-        plans.push(planResend(ctx, current, token, { scope, locale: input.locale, ip: input.ip ?? null, data: data(scope) }));
-      } else {
-        plans.push(
-          planCreate(ctx, {
-            accountId: order.accountId,
-            subjectId: order.id,
-            recipient,
-            purpose: 'dcv',
-            scope,
-            locale: input.locale ?? all.at(-1)?.locale ?? 'en',
-            ip: input.ip ?? null,
-            data: data(scope),
-          }),
-        );
-      }
+      plans.push(
+        await this.verifications.planSubjectSend(ctx, order, current, {
+          recipient,
+          purpose: 'dcv',
+          scope,
+          locale: input.locale,
+          fallbackLocale: all.at(-1)?.locale,
+          ip: input.ip ?? null,
+          data: data(scope),
+        }),
+      );
     };
 
     const targets = input.targets ?? [];
@@ -277,26 +270,17 @@ export class DcvService {
       for (const recipient of recipients) {
         const live = all.find((v) => v.purpose === 'dcv' && v.recipient === recipient && effectiveState(v, ctx.now) === 'pending');
         const scope = order.domains.filter((d) => d === name || live?.scope.includes(d));
-        const data = templateData(order, scope);
-        if (live) {
-          const token = await this.deps.store.getToken(live.currentTokenId);
-          if (!token) throw new Error(`verification ${live.id} has no current token`);
-          plans.push(planResend(ctx, live, token, { scope, locale: input.locale, ip: input.ip ?? null, data }));
-        } else {
-          const locale = input.locale ?? all.at(-1)?.locale ?? 'en';
-          plans.push(
-            planCreate(ctx, {
-              accountId: order.accountId,
-              subjectId: order.id,
-              recipient,
-              purpose: 'dcv',
-              scope,
-              locale,
-              ip: input.ip ?? null,
-              data,
-            }),
-          );
-        }
+        plans.push(
+          await this.verifications.planSubjectSend(ctx, order, live, {
+            recipient,
+            purpose: 'dcv',
+            scope,
+            locale: input.locale,
+            fallbackLocale: all.at(-1)?.locale,
+            ip: input.ip ?? null,
+            data: templateData(order, scope),
+          }),
+        );
       }
     }
     if (plans.length === 0) throw new CoreError('SUBJECT_NOT_FOUND', { field: 'name' });

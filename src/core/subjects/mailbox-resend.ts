@@ -1,7 +1,7 @@
 import { parseRecipient } from '../addresses.js';
 import { CoreError } from '../errors.js';
 import type { Verification } from '../model.js';
-import { effectiveState, planCreate, planResend, type SendPlan } from '../verification/lifecycle.js';
+import { effectiveState, type SendPlan } from '../verification/lifecycle.js';
 import type { ServiceDeps, VerificationService } from '../verification/service.js';
 import { subjectRules } from './kinds.js';
 import type { Subject } from './model.js';
@@ -54,26 +54,16 @@ export class MailboxResendService {
       const mine = all.filter((v) => v.recipient === mailbox && v.purpose === 'smime_mailbox');
       if (mine.some((v) => v.state === 'confirmed')) continue;
       const live = mine.find((v) => effectiveState(v, ctx.now) === 'pending');
-      const data = templateData(order, [mailbox]);
-      if (live) {
-        const token = await this.deps.store.getToken(live.currentTokenId);
-        if (!token) throw new Error(`verification ${live.id} has no current token`);
-        plans.push(planResend(ctx, live, token, { ip: input.ip ?? null, data }));
-      } else {
-        const locale = mine.at(-1)?.locale ?? 'en';
-        plans.push(
-          planCreate(ctx, {
-            accountId: order.accountId,
-            subjectId: order.id,
-            recipient: mailbox,
-            purpose: 'smime_mailbox',
-            scope: [mailbox],
-            locale,
-            ip: input.ip ?? null,
-            data,
-          }),
-        );
-      }
+      plans.push(
+        await this.verifications.planSubjectSend(ctx, order, live, {
+          recipient: mailbox,
+          purpose: 'smime_mailbox',
+          scope: [mailbox],
+          fallbackLocale: mine.at(-1)?.locale,
+          ip: input.ip ?? null,
+          data: templateData(order, [mailbox]),
+        }),
+      );
     }
     await this.verifications.commitSends(ctx, plans, { enforce: true });
     return plans.map((p) => this.verifications.view(p.verification));

@@ -4,6 +4,7 @@ import type { Purpose, TokenRecord, Verification } from '../model.js';
 import type { Clock, Page, VerificationFilter, VerificationStore, WriteBatch } from '../ports.js';
 import type { ServerKeys } from '../secrets.js';
 import { subjectRules } from '../subjects/kinds.js';
+import type { Subject } from '../subjects/model.js';
 import { templateData } from '../subjects/template-data.js';
 import {
   assertConfirmable,
@@ -187,6 +188,38 @@ export class VerificationService {
     if (!record || !verification) throw new CoreError('TOKEN_INVALID');
     assertConfirmable(verification, record, now);
     return { record, verification };
+  }
+
+  /**
+   * Plans one send for a subject's recipient: again on its live verification (which keeps or rotates
+   * its token by policy), or on a new verification when it has none.
+   */
+  async planSubjectSend(
+    ctx: LifecycleContext,
+    subject: Subject,
+    live: Verification | undefined,
+    send: {
+      recipient: string;
+      purpose: Purpose;
+      scope: string[];
+      locale?: string;
+      fallbackLocale?: string;
+      ip: string | null;
+      data: Record<string, string>;
+    },
+  ): Promise<SendPlan> {
+    if (live)
+      return planResend(ctx, live, await this.currentToken(live), { scope: send.scope, locale: send.locale, ip: send.ip, data: send.data });
+    return planCreate(ctx, {
+      accountId: subject.accountId,
+      subjectId: subject.id,
+      recipient: send.recipient,
+      purpose: send.purpose,
+      scope: send.scope,
+      locale: send.locale ?? send.fallbackLocale ?? 'en',
+      ip: send.ip,
+      data: send.data,
+    });
   }
 
   private async currentToken(v: Verification): Promise<TokenRecord> {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Account, Message, MessageStatus } from '../../core/model.js';
+import type { Account, MessageStatus } from '../../core/model.js';
 import { messageStatuses } from '../../core/model.js';
 import type {
   AccessKeyRecord,
