@@ -85,6 +85,8 @@ export interface MessageFilter {
 export interface VerificationStore {
   commit(batch: WriteBatch): Promise<CommitResult>;
   getVerification(id: string): Promise<Verification | null>;
+  /** A verification with the token its next send carries, in one read (the resend path). */
+  getVerificationWithToken(id: string): Promise<{ verification: Verification; token: TokenRecord | null } | null>;
   listVerifications(filter: VerificationFilter): Promise<Page<Verification>>;
   verificationsOfSubject(subjectId: string): Promise<Verification[]>;
   findTokenByHash(hash: string): Promise<TokenRecord | null>;

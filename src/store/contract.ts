@@ -121,6 +121,8 @@ export const storeContract = (name: string, open: () => Promise<ContractTarget>)
       expect(await store.tokensOf(v.id)).toEqual([t]);
       expect(await store.getMessage(m.id)).toEqual(m);
       expect(await store.getVerification('missing')).toBeNull();
+      expect(await store.getVerificationWithToken(v.id)).toEqual({ verification: v, token: t });
+      expect(await store.getVerificationWithToken('missing')).toBeNull();
     });
 
     it('a stale version guard aborts the whole batch', async () => {

@@ -91,10 +91,13 @@ export class VerificationService {
   ): Promise<{ verification: Verification; messageId: string }> {
     const recipient = input.recipient === undefined ? undefined : parseRecipient(input.recipient);
     return this.retrying(async () => {
-      const v = await this.get(id, scope);
+      const found = await this.deps.store.getVerificationWithToken(id);
+      if (!found || (scope !== undefined && found.verification.accountId !== scope)) throw new CoreError('VERIFICATION_NOT_FOUND');
+      const v = this.view(found.verification);
       const ctx = this.context();
       assertPending(v, ctx.now);
-      const current = await this.currentToken(v);
+      const current = found.token;
+      if (!current) throw new Error(`verification ${v.id} has no current token`);
       const subject = v.subjectId ? await this.deps.store.getSubject(v.subjectId) : null;
       if (subject && subject.state !== subjectRules[subject.kind].waitingState) {
         throw new CoreError('SUBJECT_STATE_INVALID', { state: subject.state });

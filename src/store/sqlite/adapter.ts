@@ -68,10 +68,8 @@ export class SqliteStore implements Store {
   }
 
   /** Writes only the columns that changed, so indexes over unchanged columns are left alone. */
-  private update(table: string, row: Row, expectedVersion?: number): void {
-    const current = this.one(`SELECT * FROM ${table} WHERE id = ?`, row.id);
-    if (!current || (expectedVersion !== undefined && Number(current.version) !== expectedVersion))
-      throw new Abort({ ok: false, reason: 'conflict' });
+  /** Writes only the columns that differ from `current`, so indexes over unchanged columns are left alone. */
+  private update(table: string, row: Row, current: Row): void {
     const changed = Object.keys(row).filter((c) => c !== 'id' && current[c] !== row[c]);
     if (changed.length === 0) return;
     const values: Row = { id: row.id };
@@ -79,12 +77,22 @@ export class SqliteStore implements Store {
     this.stmt(`UPDATE ${table} SET ${changed.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`).run(values);
   }
 
-  /** Optimistic guards, checked before the batch writes anything. */
-  private guard(table: string, expected: Record<string, number> | undefined): void {
-    for (const [id, version] of Object.entries(expected ?? {})) {
-      const row = this.one(`SELECT version FROM ${table} WHERE id = ?`, id);
-      if (!row || Number(row.version) !== version) throw new Abort({ ok: false, reason: 'conflict' });
+  /**
+   * Reads every row the batch updates and checks the optimistic guards, before anything is written:
+   * a conflict aborts cleanly. The rows read serve the updates' column diffs.
+   */
+  private readCurrent(table: string, updates: Row[], expected: Record<string, number> = {}): Map<unknown, Row> {
+    const current = new Map<unknown, Row>();
+    for (const row of updates) {
+      const r = this.one(`SELECT * FROM ${table} WHERE id = ?`, row.id);
+      if (!r) throw new Abort({ ok: false, reason: 'conflict' });
+      current.set(row.id, r);
     }
+    for (const [id, version] of Object.entries(expected)) {
+      const r = current.get(id) ?? this.one(`SELECT version FROM ${table} WHERE id = ?`, id);
+      if (!r || Number(r.version) !== version) throw new Abort({ ok: false, reason: 'conflict' });
+    }
+    return current;
   }
 
   private checkQuota(quota: NonNullable<WriteBatch['quota']>): void {
@@ -97,19 +105,23 @@ export class SqliteStore implements Store {
 
   /** Every check first (guards, quotas: they throw Abort before anything is written), then the writes. */
   private readonly applyBatch = (b: WriteBatch): void => {
-    this.guard('verifications', b.expect?.verifications);
-    this.guard('subjects', b.expect?.subjects);
+    const subjectUpdates = (b.subjects?.update ?? []).map(rows.subjectRow);
+    const verificationUpdates = (b.verifications?.update ?? []).map(rows.verificationRow);
+    const tokenUpdates = (b.tokens?.update ?? []).map(rows.tokenRow);
+    const subjects = this.readCurrent('subjects', subjectUpdates, b.expect?.subjects);
+    const verifications = this.readCurrent('verifications', verificationUpdates, b.expect?.verifications);
+    const tokens = this.readCurrent('tokens', tokenUpdates);
     if (b.quota) this.checkQuota(b.quota);
     for (const key of b.clearQuotaKeys ?? []) this.stmt('DELETE FROM quota_charges WHERE key = ?').run(key);
     if (b.quota && b.quota.charge !== false) {
       for (const key of chargedKeys(b.quota.sends)) this.stmt('INSERT INTO quota_charges (key, at) VALUES (?, ?)').run(key, b.quota.at);
     }
     for (const s of b.subjects?.insert ?? []) this.insert('subjects', rows.subjectRow(s));
-    for (const s of b.subjects?.update ?? []) this.update('subjects', rows.subjectRow(s));
+    for (const r of subjectUpdates) this.update('subjects', r, subjects.get(r.id) as Row);
     for (const v of b.verifications?.insert ?? []) this.insert('verifications', rows.verificationRow(v));
-    for (const v of b.verifications?.update ?? []) this.update('verifications', rows.verificationRow(v));
+    for (const r of verificationUpdates) this.update('verifications', r, verifications.get(r.id) as Row);
     for (const t of b.tokens?.insert ?? []) this.insert('tokens', rows.tokenRow(t));
-    for (const t of b.tokens?.update ?? []) this.update('tokens', rows.tokenRow(t));
+    for (const r of tokenUpdates) this.update('tokens', r, tokens.get(r.id) as Row);
     for (const m of b.messages ?? []) this.insert('messages', rows.messageRow(m));
     for (const e of b.events ?? []) this.insert('events', rows.eventRow(e));
   };
@@ -123,6 +135,29 @@ export class SqliteStore implements Store {
       if (e instanceof Error && 'code' in e && String(e.code).startsWith('SQLITE_CONSTRAINT')) return { ok: false, reason: 'conflict' };
       throw e;
     }
+  }
+
+  async getVerificationWithToken(id: string) {
+    const r = this.one(
+      `SELECT v.*, t.id AS t_id, t.verification_id AS t_verification_id, t.hash AS t_hash, t.sealed AS t_sealed,
+              t.expires_at AS t_expires_at, t.used_at AS t_used_at, t.created_at AS t_created_at
+       FROM verifications v LEFT JOIN tokens t ON t.id = v.current_token_id WHERE v.id = ?`,
+      id,
+    );
+    if (!r) return null;
+    const token =
+      r.t_id === null
+        ? null
+        : rows.toToken({
+            id: r.t_id,
+            verification_id: r.t_verification_id,
+            hash: r.t_hash,
+            sealed: r.t_sealed,
+            expires_at: r.t_expires_at,
+            used_at: r.t_used_at,
+            created_at: r.t_created_at,
+          });
+    return { verification: rows.toVerification(r), token };
   }
 
   async getVerification(id: string) {
