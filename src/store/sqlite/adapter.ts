@@ -285,15 +285,30 @@ export class SqliteStore implements Store {
       `UPDATE delivery_attempts SET result = 'lost', finished_at = @now, response = 'lease expired before the attempt ended'
        WHERE result = 'in_flight' AND (message_id, number) IN (SELECT id, attempts FROM messages WHERE status = 'sending' AND lease_until < @now)`,
     ).run({ now });
-    const claimed = this.stmt(
-      `UPDATE messages SET status = 'sending', lease_owner = @owner, lease_until = @until, attempts = attempts + 1
-       WHERE id IN (SELECT id FROM messages
-         WHERE (status IN ('queued', 'deferred') AND next_attempt_at <= @now) OR (status = 'sending' AND lease_until < @now)
-         ORDER BY next_attempt_at LIMIT @limit)
-       RETURNING *`,
-    )
-      .all({ owner, until: now + leaseMs, now, limit })
-      .map((r) => rows.toMessage(r as Row));
+    // Each status read in its index's order, so a long backlog is never sorted to take a few.
+    const due = [
+      ...this.all(
+        "SELECT id, next_attempt_at AS t FROM messages WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?",
+        now,
+        limit,
+      ),
+      ...this.all(
+        "SELECT id, next_attempt_at AS t FROM messages WHERE status = 'deferred' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?",
+        now,
+        limit,
+      ),
+      ...this.all("SELECT id, lease_until AS t FROM messages WHERE status = 'sending' AND lease_until < ? LIMIT ?", now, limit),
+    ]
+      .sort((a, b) => Number(a.t) - Number(b.t))
+      .slice(0, limit);
+    const claimed = due.map((d) =>
+      rows.toMessage(
+        this.stmt(
+          `UPDATE messages SET status = 'sending', lease_owner = @owner, lease_until = @until, attempts = attempts + 1
+           WHERE id = @id RETURNING *`,
+        ).get({ owner, until: now + leaseMs, id: d.id }) as Row,
+      ),
+    );
     return claimed.map((m) => {
       this.stmt("INSERT INTO delivery_attempts (message_id, number, started_at, result) VALUES (?, ?, ?, 'in_flight')").run(
         m.id,
