@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +7,9 @@ import Database from 'better-sqlite3';
 import { reportPeakRss } from './peak-rss.js';
 
 /** The bare limit: node:http and better-sqlite3 (WAL), one outbox row inserted per request. */
-const db = new Database(join(mkdtempSync(join(tmpdir(), 'reverify-bench-bare-')), 'bare.db'));
+const dir = mkdtempSync(join(tmpdir(), 'reverify-bench-bare-'));
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+const db = new Database(join(dir, 'bare.db'));
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
 db.exec('CREATE TABLE outbox (id TEXT PRIMARY KEY, verification_id TEXT NOT NULL, payload TEXT NOT NULL, created_at INTEGER NOT NULL)');

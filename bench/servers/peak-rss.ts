@@ -9,5 +9,9 @@ export const reportPeakRss = (): void => {
   process.on('message', (msg) => {
     if (msg === 'peak-rss') process.send?.({ peakRss: Math.max(peak, process.memoryUsage.rss()) });
     if (msg === 'reset-rss') peak = process.memoryUsage.rss();
+    if (msg === 'gc') {
+      (globalThis as { gc?: () => void }).gc?.();
+      process.send?.(process.memoryUsage());
+    }
   });
 };

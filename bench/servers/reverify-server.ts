@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSettings } from '../../src/config/load.js';
@@ -8,6 +8,7 @@ import { reportPeakRss } from './peak-rss.js';
 
 /** Reverify as it runs: SQLite file in WAL, capture transport, courier delivering while requests arrive. */
 const dir = mkdtempSync(join(tmpdir(), 'reverify-bench-'));
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 const settings = {
   ...loadSettings({ env: process.env }),
   databaseUrl: `sqlite:${join(dir, 'reverify.db')}`,
