@@ -44,6 +44,8 @@ export interface ErrorDetails {
   field?: string;
   /** For SUBJECT_STATE_INVALID: the state that refused the operation. */
   state?: string;
+  /** For VALIDATION_FAILED of several inputs at once: every problem found, in input order. */
+  problems?: string[];
 }
 
 export class CoreError extends Error {

@@ -138,13 +138,14 @@ export class DcvService {
       if (orphans.length > 0 && last) await sendTo(last, orphans, undefined);
     } else {
       const resolved = await this.resolveTargets(input.accountId, order, pendingNames, targets, input.requireOffer ?? false);
-      const problem = resolved.find((r) => r.problem);
-      if (problem?.problem)
+      const problems = resolved.flatMap((r) => (r.problem ? [r.problem] : []));
+      if (problems.length > 0) {
         throw new CoreError(
           'VALIDATION_FAILED',
-          { field: input.targetField ?? 'email' },
-          `The address target ${problem.index} is not valid (${problem.problem}).`,
+          { field: input.targetField ?? 'email', problems },
+          `Address targets not valid: ${problems.join(', ')}.`,
         );
+      }
       // Last assignment of a name wins; each address ends with the names assigned to it.
       const assigned = new Map<string, string>();
       for (const r of resolved) for (const name of r.names) assigned.set(name, r.email);

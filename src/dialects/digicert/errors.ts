@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../../core/errors.js';
+import type { ErrorCode, ErrorDetails } from '../../core/errors.js';
 
 /** DigiCert's error codes used here, each with its status and message: the dialect's one table. */
 export const digicertErrors = {
@@ -36,7 +36,7 @@ export class DigicertError extends Error {
 }
 
 /** Core codes in DigiCert's terms; anything unlisted is a server error. */
-export const fromCore = (code: ErrorCode, retryAfterMs?: number): DigicertError => {
+export const fromCore = (code: ErrorCode, details: ErrorDetails = {}): DigicertError => {
   switch (code) {
     case 'SUBJECT_NOT_FOUND':
       return new DigicertError(['not_found|order']);
@@ -45,10 +45,15 @@ export const fromCore = (code: ErrorCode, retryAfterMs?: number): DigicertError 
     case 'SUBJECT_STATE_INVALID':
       return new DigicertError(['invalid_order_status']);
     case 'VALIDATION_FAILED':
-    case 'INVALID_RECIPIENT':
-      return new DigicertError(['invalid_dcv_email']);
+    case 'INVALID_RECIPIENT': {
+      // One entry per kind of problem among the request's addresses.
+      const codes = new Set<DigicertCode>(
+        (details.problems ?? ['invalid_email']).map((p) => (p === 'unknown_name' ? 'invalid_domain' : 'invalid_dcv_email')),
+      );
+      return new DigicertError([...codes]);
+    }
     case 'QUOTA_EXCEEDED':
-      return new DigicertError(['request_limit_exceeded'], Math.max(1, Math.ceil((retryAfterMs ?? 1000) / 1000)));
+      return new DigicertError(['request_limit_exceeded'], Math.max(1, Math.ceil((details.retryAfterMs ?? 1000) / 1000)));
     default:
       return new DigicertError(['server_error']);
   }

@@ -4,7 +4,7 @@ import { CoreError } from '../../core/errors.js';
 import type { ApiKeyRecord } from '../../core/ports.js';
 import type { Runtime } from '../../runtime/create-runtime.js';
 import { readDomainEmailsBody, readResendBody } from './body.js';
-import { type DigicertCode, DigicertError, fromCore, rolesAllowed } from './errors.js';
+import { DigicertError, fromCore, rolesAllowed } from './errors.js';
 import { orderJson } from './mapper.js';
 
 declare module 'fastify' {
@@ -54,7 +54,7 @@ export const digicertDialect = (rt: Runtime) => async (app: FastifyInstance) => 
 
   app.setErrorHandler((err, req, reply) => {
     if (err instanceof DigicertError) return sendError(reply, err);
-    if (err instanceof CoreError) return sendError(reply, fromCore(err.code, err.details.retryAfterMs));
+    if (err instanceof CoreError) return sendError(reply, fromCore(err.code, err.details));
     const status = (err as FastifyError).statusCode;
     if (status !== undefined && status < 500) return sendError(reply, new DigicertError(['bad_request_format']));
     req.log.error({ err }, 'digicert request failed');
@@ -62,11 +62,12 @@ export const digicertDialect = (rt: Runtime) => async (app: FastifyInstance) => 
   });
   app.setNotFoundHandler((_req, reply) => sendError(reply, new DigicertError(['not_found|route'])));
 
-  const loadOrder = async (req: FastifyRequest<{ Params: { order_id: string } }>) => {
+  const orderNumberOf = (req: FastifyRequest<{ Params: { order_id: string } }>) => {
     if (!orderIdPattern.test(req.params.order_id)) throw new DigicertError(['not_found|order']);
-    const key = req.digicertKey as ApiKeyRecord;
-    return rt.dcv.findOrder(key.accountId, { orderNumber: String(Number(req.params.order_id)) });
+    return String(Number(req.params.order_id));
   };
+  const loadOrder = async (req: FastifyRequest<{ Params: { order_id: string } }>) =>
+    rt.dcv.findOrder((req.digicertKey as ApiKeyRecord).accountId, { orderNumber: orderNumberOf(req) });
 
   app.put<{ Params: { order_id: string } }>(
     '/order/certificate/:order_id/resend-emails',
@@ -74,20 +75,10 @@ export const digicertDialect = (rt: Runtime) => async (app: FastifyInstance) => 
     async (req, reply) => {
       const key = requireRole(req, rolesAllowed.writeOrders);
       const request = readResendBody(req.body);
-      const order = await loadOrder(req);
-      if (order.state !== 'awaiting_dcv') throw new DigicertError(['invalid_order_status']);
-      if (request.targets.length > 0) {
-        const pending = rt.dcv.pendingNames(order, await rt.subjects.verificationsOf(order));
-        const checked = await rt.dcv.resolveTargets(key.accountId, order, pending, request.targets, false);
-        const codes = new Set<DigicertCode>(
-          checked.filter((c) => c.problem).map((c) => (c.problem === 'unknown_name' ? 'invalid_domain' : 'invalid_dcv_email')),
-        );
-        if (codes.size > 0) throw new DigicertError([...codes]);
-      }
       const account = await rt.accounts.resolve(key.accountId);
       await rt.dcv.resendOrder({
         accountId: key.accountId,
-        orderNumber: order.number ?? undefined,
+        orderNumber: orderNumberOf(req),
         targets: request.targets,
         locale: request.locale,
         ip: req.ip,
