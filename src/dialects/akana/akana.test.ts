@@ -190,3 +190,50 @@ describe('Akana: an expired code sends a new one', () => {
     }
   });
 });
+
+describe('Akana: per-IP ceiling, with the client IP taken from trusted proxies only', () => {
+  it('refuses silently past the ceiling for one client IP; another IP still gets its email', async () => {
+    const svc = await startService({ resendCooldown: 0, ipMaxPerHour: 2, trustedProxies: ['127.0.0.1'] }, { courier: false });
+    try {
+      await seedFixture(svc.rt, { users: [{ emailAddress: 'ip.user@example.com' }, { emailAddress: 'ip.other@example.com' }] });
+      const send = (email: string, ip: string) =>
+        post(svc, 'resendActivation', `emailAddress=${email}`, {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-forwarded-for': ip,
+        });
+      const sent = async () => {
+        await svc.rt.background.settled();
+        return (await svc.rt.store.listMessages({ limit: 100 })).items.length;
+      };
+      const seeded = await sent();
+      for (let i = 0; i < 3; i++) expect((await send('ip.user@example.com', '203.0.113.1')).status).toBe(200);
+      expect(await sent()).toBe(seeded + 2);
+      const refusal = (await svc.rt.store.listEvents({ limit: 20 })).find((e) => e.type === 'quota.refused');
+      expect(refusal?.detail).toMatchObject({ rule: 'ip_hourly' });
+      expect((await send('ip.other@example.com', '198.51.100.2')).status).toBe(200);
+      expect(await sent()).toBe(seeded + 3);
+    } finally {
+      await svc.close();
+    }
+  });
+
+  it('ignores X-Forwarded-For from a proxy that is not trusted', async () => {
+    const svc = await startService({ resendCooldown: 0, ipMaxPerHour: 1 }, { courier: false });
+    try {
+      await seedFixture(svc.rt, { users: [{ emailAddress: 'spoof@example.com' }] });
+      for (const ip of ['192.0.2.1', '192.0.2.2']) {
+        await post(svc, 'resendActivation', 'emailAddress=spoof@example.com', {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-forwarded-for': ip,
+        });
+      }
+      await svc.rt.background.settled();
+      // Both requests count against the real peer (127.0.0.1): only the first is sent.
+      const messages = (await svc.rt.store.listMessages({ limit: 10 })).items;
+      expect(messages).toHaveLength(2);
+      expect(messages.every((m) => m.recipient === 'spoof@example.com')).toBe(true);
+    } finally {
+      await svc.close();
+    }
+  });
+});
