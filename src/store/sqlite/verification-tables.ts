@@ -46,10 +46,8 @@ export class SqliteVerificationTables extends SqliteConnection {
   private readonly applyBatch = (b: WriteBatch): void => {
     const subjectUpdates = (b.subjects?.update ?? []).map(rows.subjectRow);
     const verificationUpdates = (b.verifications?.update ?? []).map(rows.verificationRow);
-    const tokenUpdates = (b.tokens?.update ?? []).map(rows.tokenRow);
     const subjects = this.readCurrent('subjects', subjectUpdates, b.expect?.subjects);
     const verifications = this.readCurrent('verifications', verificationUpdates, b.expect?.verifications);
-    const tokens = this.readCurrent('tokens', tokenUpdates);
     if (b.quota) this.checkQuota(b.quota);
     for (const key of b.clearQuotaKeys ?? []) this.stmt('DELETE FROM quota_charges WHERE key = ?').run(key);
     if (b.quota && b.quota.charge !== false) {
@@ -60,7 +58,16 @@ export class SqliteVerificationTables extends SqliteConnection {
     for (const v of b.verifications?.insert ?? []) this.insert('verifications', rows.verificationRow(v));
     for (const r of verificationUpdates) this.update('verifications', r, verifications.get(r.id) as Row);
     for (const t of b.tokens?.insert ?? []) this.insert('tokens', rows.tokenRow(t));
-    for (const r of tokenUpdates) this.update('tokens', r, tokens.get(r.id) as Row);
+    // A token's id, hash and verification never change, so its update needs no read and touches no index.
+    for (const t of b.tokens?.update ?? []) {
+      const done = this.stmt('UPDATE tokens SET sealed = @sealed, expires_at = @expires_at, used_at = @used_at WHERE id = @id').run({
+        id: t.id,
+        sealed: t.sealed,
+        expires_at: t.expiresAt,
+        used_at: t.usedAt,
+      });
+      if (done.changes === 0) throw new Error(`token ${t.id} vanished inside its transaction`);
+    }
     for (const m of b.messages ?? []) this.insert('messages', rows.messageRow(m));
     for (const e of b.events ?? []) this.insert('events', rows.eventRow(e));
   };
