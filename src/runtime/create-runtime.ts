@@ -5,7 +5,9 @@ import { AccountService } from '../core/accounts/service.js';
 import { DcvService } from '../core/dcv/service.js';
 import { IdentityService } from '../core/identities/service.js';
 import { newId } from '../core/ids.js';
+import { MessageQueries } from '../core/messages/service.js';
 import type { Clock, Store } from '../core/ports.js';
+import { ReplayGuard } from '../core/requests/replay-guard.js';
 import { deriveServerKeys, type ServerKeys } from '../core/secrets.js';
 import { SignupService } from '../core/signups/service.js';
 import { MailboxResendService } from '../core/subjects/mailbox-resend.js';
@@ -40,6 +42,8 @@ export interface Runtime {
   identities: IdentityService;
   signups: SignupService;
   background: BackgroundWork;
+  messages: MessageQueries;
+  replayGuard: ReplayGuard;
   courier: Courier;
   metrics: Metrics;
   /** Starts the courier and the periodic upkeep (expiry, quota pruning). */
@@ -120,6 +124,8 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
   const identities = new IdentityService(deps, verifications, subjects);
   const signups = new SignupService(deps, verifications, subjects);
   const background = new BackgroundWork(logger);
+  const messages = new MessageQueries(store);
+  const replayGuard = new ReplayGuard(store, clock);
   let upkeep: NodeJS.Timeout | null = null;
 
   const runUpkeep = async () => {
@@ -147,6 +153,8 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
     identities,
     signups,
     background,
+    messages,
+    replayGuard,
     courier,
     metrics,
     startBackground() {

@@ -64,19 +64,12 @@ export const alibabaDialect = (rt: Runtime) => async (app: FastifyInstance) => {
     if (!key) throw new AlibabaError('InvalidAccessKeyId.NotFound');
     if (!key.active) throw new AlibabaError('InvalidAccessKeyId.Inactive');
     if (!sameSignature(signRpc(req.method, p, key.secret), p.Signature ?? '')) throw new AlibabaError('SignatureDoesNotMatch');
-    const accessKey = p.AccessKeyId ?? '';
-    const charged = await rt.store.commit({
-      quota: {
-        sends: [
-          [{ name: 'signature_nonce', key: `nonce:${accessKey}:${p.SignatureNonce}`, windowMs: NONCE_MEMORY_MS, limit: 1 }],
-          [{ name: 'client_rate', key: `akrate:${accessKey}`, windowMs: 1000, limit: REQUESTS_PER_SECOND }],
-        ],
-        at: now,
-        enforce: true,
-      },
+    const admission = await rt.replayGuard.admit(`alibaba:${p.AccessKeyId}`, p.SignatureNonce ?? '', {
+      nonceMemoryMs: NONCE_MEMORY_MS,
+      perSecond: REQUESTS_PER_SECOND,
     });
-    if (!charged.ok)
-      throw new AlibabaError(charged.reason === 'quota' && charged.rule === 'client_rate' ? 'Throttling.User' : 'SignatureNonceUsed');
+    if (admission === 'replayed') throw new AlibabaError('SignatureNonceUsed');
+    if (admission === 'throttled') throw new AlibabaError('Throttling.User');
     return key.accountId;
   };
 

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import type { Static } from 'typebox';
-import { CoreError } from '../../../core/errors.js';
 import type { Runtime } from '../../../runtime/create-runtime.js';
 import { scopeOf } from '../auth.js';
 import { inboxJson, messageJson } from '../mapper.js';
@@ -12,8 +11,7 @@ export const messageRoutes = (rt: Runtime) => async (app: FastifyInstance) => {
     { schema: { tags: ['messages'], summary: 'List outbox messages with their delivery status', querystring: ListMessagesQuery } },
     async (req) => {
       const q = req.query;
-      const page = await rt.store.listMessages({
-        accountId: scopeOf(req),
+      const page = await rt.messages.list(scopeOf(req), {
         verificationId: q.verification,
         status: q.status,
         cursor: q.cursor,
@@ -27,10 +25,8 @@ export const messageRoutes = (rt: Runtime) => async (app: FastifyInstance) => {
     '/messages/:id',
     { schema: { tags: ['messages'], summary: 'Get a message with every delivery attempt', params: IdParams } },
     async (req) => {
-      const m = await rt.store.getMessage(req.params.id);
-      const scope = scopeOf(req);
-      if (!m || (scope !== undefined && m.accountId !== scope)) throw new CoreError('MESSAGE_NOT_FOUND');
-      return messageJson(m, await rt.store.attemptsOf(m.id));
+      const { message, attempts } = await rt.messages.get(req.params.id, scopeOf(req));
+      return messageJson(message, attempts);
     },
   );
 
@@ -38,12 +34,7 @@ export const messageRoutes = (rt: Runtime) => async (app: FastifyInstance) => {
     '/inbox',
     { schema: { tags: ['messages'], summary: 'Captured mail, newest first, with subject, text, html and links', querystring: InboxQuery } },
     async (req) => {
-      const page = await rt.store.listInbox({
-        to: req.query.to,
-        cursor: req.query.cursor,
-        limit: pageLimit(req.query.limit),
-        accountId: scopeOf(req),
-      });
+      const page = await rt.messages.inbox(scopeOf(req), { to: req.query.to, cursor: req.query.cursor, limit: pageLimit(req.query.limit) });
       return { items: page.items.map(inboxJson), next_cursor: page.nextCursor };
     },
   );
