@@ -59,5 +59,3 @@ export class CoreError extends Error {
     this.details = details;
   }
 }
-
-export const isCoreError = (e: unknown): e is CoreError => e instanceof CoreError;

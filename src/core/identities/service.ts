@@ -68,8 +68,7 @@ export class IdentityService {
       else
         await this.subjects.create(
           { accountId: input.accountId, kind: 'email_identity', emails: [email], locale: input.locale },
-          input.ip ?? null,
-          true,
+          { ip: input.ip ?? null, enforceQuota: true },
         );
       return 'success';
     });

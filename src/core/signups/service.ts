@@ -52,7 +52,10 @@ export class SignupService {
       if (input.firstName) attributes.firstName = input.firstName;
       if (input.lastName) attributes.lastName = input.lastName;
       if (input.invitationCode) attributes.invitationCode = input.invitationCode;
-      await this.subjects.create({ accountId: null, kind: 'signup', emails: [email], attributes }, input.ip, true, input.ip);
+      await this.subjects.create(
+        { accountId: null, kind: 'signup', emails: [email], attributes },
+        { ip: input.ip, enforceQuota: true, limitIp: input.ip },
+      );
     });
   }
 

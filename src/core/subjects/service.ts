@@ -83,11 +83,14 @@ export class SubjectService {
    */
   async create(
     input: NewSubject,
-    ip: string | null = null,
-    enforceQuota = false,
-    /** An anonymous caller's IP, charged against the per-IP ceiling. */
-    limitIp: string | null = null,
+    options: {
+      ip?: string | null;
+      enforceQuota?: boolean;
+      /** An anonymous caller's IP, charged against the per-IP ceiling. */
+      limitIp?: string | null;
+    } = {},
   ): Promise<{ subject: Subject; verifications: Verification[] }> {
+    const { ip = null, enforceQuota = false, limitIp = null } = options;
     const ctx = this.verifications.context();
     const subject = this.prepare(input, ctx.newId(), ctx.now);
     const orderKinds: SubjectKind[] = ['smime_order', 'ssl_order'];

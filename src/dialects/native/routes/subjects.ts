@@ -75,7 +75,7 @@ const collection =
       async (req, reply) => {
         const b = req.body as B;
         const accountId = await targetAccount(rt, req, c.account(b));
-        const { subject, verifications } = await rt.subjects.create({ ...c.toSubject(b), accountId }, req.ip);
+        const { subject, verifications } = await rt.subjects.create({ ...c.toSubject(b), accountId }, { ip: req.ip });
         return reply.code(201).send(subjectJson(subject, verifications));
       },
     );
