@@ -74,7 +74,7 @@ describe('the reverify command', () => {
       // The fixture's API key and login work; the seeded order belongs to its account.
       const orders = await svc.call('GET', '/v1/orders', undefined, 'DC0123456789ABCDEF0123456789ABCD');
       expect(orders.json.items.map((o: { order_number: string }) => o.order_number).sort()).toEqual(['123456789', '1234567'].sort());
-      expect((await svc.rt.store.findAccountByLogin('acme_api'))?.passwordHash).toMatch(/^scrypt\$/);
+      expect((await svc.rt.store.accounts.findAccountByLogin('acme_api'))?.passwordHash).toMatch(/^scrypt\$/);
       expect(await svc.rt.accounts.accessKeySecret('LTAI5tAcmeExample01')).toMatchObject({
         secret: 'acmeAccessSecret0123456789',
         active: true,

@@ -39,7 +39,7 @@ describe('a crash between claim and delivery loses nothing', () => {
       const r = await seeder.call('POST', '/v1/verifications', { recipient: `user${i}@example.com`, purpose: 'email_ownership' });
       expect(r.status).toBe(201);
     }
-    const queued = (await seeder.rt.store.listMessages({ limit: 100 })).items;
+    const queued = (await seeder.rt.store.messages.listMessages({ limit: 100 })).items;
     await seeder.close();
     expect(queued).toHaveLength(MESSAGES);
 
@@ -56,7 +56,7 @@ describe('a crash between claim and delivery loses nothing', () => {
     try {
       // Synchronise on the store: every message recorded as sent by the new process.
       await eventually(
-        async () => Promise.all(queued.map(async (m) => (await check.rt.store.getMessage(m.id))?.status)),
+        async () => Promise.all(queued.map(async (m) => (await check.rt.store.messages.getMessage(m.id))?.status)),
         (statuses) => statuses.every((s) => s === 'sent'),
         30_000,
       );
@@ -70,7 +70,7 @@ describe('a crash between claim and delivery loses nothing', () => {
       // Every duplicate was in flight at the kill: its first attempt was taken over ('lost'), and it has exactly two copies.
       for (const id of duplicated) {
         const message = queued.find((m) => m.messageId === id);
-        const attempts = await check.rt.store.attemptsOf(message?.id ?? '');
+        const attempts = await check.rt.store.messages.attemptsOf(message?.id ?? '');
         expect(attempts.map((a) => a.result)).toEqual(['lost', 'sent']);
         expect(copies.get(id)).toBe(2);
       }

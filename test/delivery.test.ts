@@ -150,7 +150,7 @@ describe('courier lifecycle', () => {
       expect(stopped).toBe(false);
       sink.releaseHeld();
       await stopping;
-      const [message] = (await svc.rt.store.listMessages({ verificationId: created.json.id, limit: 1 })).items;
+      const [message] = (await svc.rt.store.messages.listMessages({ verificationId: created.json.id, limit: 1 })).items;
       expect(message?.status).toBe('sent');
     } finally {
       await svc.close();
@@ -170,7 +170,7 @@ describe('courier lifecycle', () => {
       );
       expect(message).toMatchObject({ abandoned: true, attempts: 3 });
       expect(message.last_error).toMatch(/^abandoned after 3 attempts/);
-      expect(await (await fetch(`${svc.url}/metrics`)).text()).toMatch(/reverify_messages_total\{result="abandoned"\} 1/);
+      expect(await svc.metrics()).toMatch(/reverify_messages_total\{result="abandoned"\} 1/);
     } finally {
       await svc.close();
       await sink.stop();

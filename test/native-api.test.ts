@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SqliteStore } from '../src/store/sqlite/adapter.js';
+import { readTables } from './helpers/db.js';
 import { startService, type TestService } from './helpers/service.js';
 
 describe('native API: accounts, keys, tenants, subjects, documents', () => {
@@ -22,7 +22,7 @@ describe('native API: accounts, keys, tenants, subjects, documents', () => {
     const listed = await svc.call('GET', '/v1/accounts/acme/keys');
     expect(listed.json.items).toHaveLength(2);
     expect(JSON.stringify(listed.json)).not.toContain(keyA);
-    const dump = JSON.stringify((svc.rt.store as SqliteStore).db.prepare('SELECT * FROM api_keys').all());
+    const dump = JSON.stringify(readTables(svc.dir, ['api_keys']));
     expect(dump).not.toContain(keyA);
     expect((await svc.call('POST', '/v1/accounts', { name: 'acme' })).json.error.code).toBe('ACCOUNT_EXISTS');
   });
@@ -121,7 +121,7 @@ describe('native API: accounts, keys, tenants, subjects, documents', () => {
     expect(await docs.text()).toContain('/v1/verifications/{id}/resend');
     expect((await svc.call('GET', '/healthz', undefined, null)).json).toEqual({ status: 'ok' });
     expect((await svc.call('GET', '/readyz', undefined, null)).json).toEqual({ status: 'ready' });
-    const metrics = await (await fetch(`${svc.url}/metrics`)).text();
+    const metrics = await svc.metrics();
     expect(metrics).toMatch(/reverify_http_requests_total\{route="\/v1\/verifications",method="POST",status="201"\} \d+/);
     expect(metrics).toMatch(/reverify_queue_depth\{status="queued"\} [1-9]/);
     expect(metrics).toMatch(/reverify_messages_total\{result="queued"\} [1-9]/);

@@ -40,9 +40,9 @@ describe('quotas over HTTP', () => {
     // A second verification to the same recipient shares the ceiling.
     const other = await create('erin@example.com');
     expect(other.status).toBe(429);
-    const refusal = (await svc.rt.store.listEvents({ limit: 10 })).find((e) => e.type === 'quota.refused');
+    const refusal = (await svc.rt.store.audit.listEvents({ limit: 10 })).find((e) => e.type === 'quota.refused');
     expect(refusal?.detail).toMatchObject({ rule: 'recipient_daily' });
-    const metrics = await (await fetch(`${svc.url}/metrics`)).text();
+    const metrics = await svc.metrics();
     expect(metrics).toMatch(/reverify_quota_refusals_total\{rule="recipient_daily"\} 2/);
   });
 

@@ -81,7 +81,7 @@ describe('native TLS', () => {
     await seedFixture(rt, sectigoFixture);
     const app = await startServer(rt);
     try {
-      const port = (app.server.address() as { port: number }).port;
+      const port = (app.app.server.address() as { port: number }).port;
       const form = new URLSearchParams({ loginName: 'login_name', loginPassword: 'login_password', orderNumber: '1234567' }).toString();
       expect(await post(port, '/products/!ResendDCVEmail', form)).toBe('errorCode=0');
     } finally {

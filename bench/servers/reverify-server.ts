@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSettings } from '../../src/config/load.js';
+import { OPERATOR } from '../../src/core/access/permissions.js';
 import { buildApp } from '../../src/http/app.js';
 import { createRuntime } from '../../src/runtime/create-runtime.js';
 import { reportPeakRss } from './peak-rss.js';
@@ -24,7 +25,7 @@ const rt = await createRuntime(settings);
 const app = await buildApp(rt);
 const ids: string[] = [];
 for (let i = 0; i < 1000; i++)
-  ids.push((await rt.verifications.create({ accountId: null, recipient: `bench${i}@example.com`, purpose: 'email_ownership' })).id);
+  ids.push((await rt.verifications.create(OPERATOR, { recipient: `bench${i}@example.com`, purpose: 'email_ownership' })).id);
 if (process.env.BENCH_COURIER !== 'off') rt.startBackground();
 reportPeakRss();
 await app.listen({ host: '127.0.0.1', port: 0 });

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { loadSettings, SettingError } from '../config/load.js';
 import type { Settings } from '../config/settings.js';
+import { OPERATOR } from '../core/access/permissions.js';
 import { CoreError } from '../core/errors.js';
 import { FixtureError, readFixtureFile, seedFixture } from '../fixtures/load-fixtures.js';
 import { startServer } from '../http/server.js';
@@ -74,7 +75,7 @@ program
   .action(async (opts) => {
     const opened = openStore(settingsFrom(opts).databaseUrl);
     const applied = await opened.migrate();
-    await opened.store.close();
+    await opened.store.health.close();
     process.stdout.write(applied.length ? `applied migrations ${applied.join(', ')}\n` : 'schema is up to date\n');
   });
 
@@ -88,7 +89,11 @@ accounts
     const rt = await runtimeFor(settingsFrom(opts));
     try {
       const password = opts.password ?? process.env.REVERIFY_LOGIN_PASSWORD;
-      const account = await rt.accounts.create({ name, loginName: opts.login ?? null, loginPassword: opts.login ? password : null });
+      const account = await rt.accounts.create(OPERATOR, {
+        name,
+        loginName: opts.login ?? null,
+        loginPassword: opts.login ? password : null,
+      });
       process.stdout.write(`${account.id}\t${account.name}\n`);
     } finally {
       await rt.close();
@@ -102,7 +107,7 @@ accounts
     try {
       let cursor: string | undefined;
       do {
-        const page = await rt.accounts.list(cursor, 100);
+        const page = await rt.accounts.list(OPERATOR, cursor, 100);
         for (const a of page.items) process.stdout.write(`${a.id}\t${a.name}\t${a.loginName ?? ''}\n`);
         cursor = page.nextCursor ?? undefined;
       } while (cursor);
@@ -121,7 +126,7 @@ keys
   .action(async (account: string, opts) => {
     const rt = await runtimeFor(settingsFrom(opts));
     try {
-      const { record, key } = await rt.accounts.createApiKey(account, Number(opts.role), opts.label ?? null);
+      const { record, key } = await rt.accounts.createApiKey(OPERATOR, account, Number(opts.role), opts.label ?? null);
       process.stdout.write(`id: ${record.id}\nkey (shown once): ${key}\n`);
     } finally {
       await rt.close();
@@ -133,7 +138,7 @@ keys
   .action(async (account: string, keyId: string, opts) => {
     const rt = await runtimeFor(settingsFrom(opts));
     try {
-      await rt.accounts.revokeApiKey(account, keyId);
+      await rt.accounts.revokeApiKey(OPERATOR, account, keyId);
       process.stdout.write(`revoked ${keyId}\n`);
     } finally {
       await rt.close();

@@ -30,7 +30,29 @@ export interface Settings {
   courierRetryMaxMs: number;
   courierPollMs: number;
   bodyLimit: number;
+  /** Seconds a request may take to arrive whole (slow bodies are cut off). */
+  requestTimeout: number;
   logLevel: string;
+  /** Bearer token for /metrics (the admin token also works). */
+  metricsToken: string | null;
+  /** host:port of a separate listener for /metrics only. */
+  metricsAddress: string | null;
+  /** Days audit events are kept. */
+  auditRetention: number;
+  /** Wrong passwords per login name and client IP within loginWindow. */
+  loginMaxFailures: number;
+  /** Wrong passwords per login name from everywhere within loginWindow. */
+  loginMaxFailuresGlobal: number;
+  /** Seconds over which login failures count. */
+  loginWindow: number;
+  /** Seconds a verified password is accepted through a keyed fast hash (0: always the slow hash). */
+  loginCacheTtl: number;
+  /** Slow password hashes in flight at once, in all. */
+  passwordHashConcurrency: number;
+  /** Slow password hashes in flight at once per client IP. */
+  passwordHashPerClient: number;
+  /** Failed authentications per client IP per minute before failures are throttled (0: off). */
+  authFailuresPerMinute: number;
 }
 
 export class SettingError extends Error {
@@ -145,7 +167,18 @@ export const defaults: Settings = {
   courierRetryMaxMs: 3_600_000,
   courierPollMs: 1000,
   bodyLimit: 65_536,
+  requestTimeout: 30,
   logLevel: 'info',
+  metricsToken: null,
+  metricsAddress: null,
+  auditRetention: 90,
+  loginMaxFailures: 10,
+  loginMaxFailuresGlobal: 100,
+  loginWindow: 15 * 60,
+  loginCacheTtl: 300,
+  passwordHashConcurrency: 4,
+  passwordHashPerClient: 2,
+  authFailuresPerMinute: 30,
 };
 
 export const parsers: { [K in keyof Settings]: Parser<Settings[K]> } = {
@@ -193,7 +226,27 @@ export const parsers: { [K in keyof Settings]: Parser<Settings[K]> } = {
   courierRetryMaxMs: int(1, 86_400_000),
   courierPollMs: int(10, 60_000),
   bodyLimit: int(1024, 10_485_760),
+  requestTimeout: int(1, 3600),
   logLevel,
+  metricsToken: (raw, name) => {
+    const v = optStr(raw, name);
+    if (v !== null && v.length < 16) throw new SettingError(name, 'must be at least 16 characters');
+    return v;
+  },
+  metricsAddress: (raw, name) => {
+    const v = optStr(raw, name);
+    if (v !== null && !/^[^\s:]+:\d{1,5}$/.test(v) && !/^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(v))
+      throw new SettingError(name, `must be host:port, got ${JSON.stringify(v)}`);
+    return v;
+  },
+  auditRetention: int(1, 36_500),
+  loginMaxFailures: int(1, 1000),
+  loginMaxFailuresGlobal: int(1, 100_000),
+  loginWindow: int(1, 86_400),
+  loginCacheTtl: int(0, 86_400),
+  passwordHashConcurrency: int(1, 256),
+  passwordHashPerClient: int(1, 256),
+  authFailuresPerMinute: int(0, 1_000_000),
 };
 
 export const envName = (key: string): string => `REVERIFY_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;

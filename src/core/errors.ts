@@ -34,7 +34,8 @@ export type QuotaRuleName =
   | 'login_failures'
   | 'login_lock'
   | 'signature_nonce'
-  | 'client_rate';
+  | 'client_rate'
+  | 'auth_failures';
 
 export interface ErrorDetails {
   /** For QUOTA_EXCEEDED: milliseconds until a retry can succeed. */

@@ -99,4 +99,6 @@ export interface AuditEvent {
   subjectId: string | null;
   /** Never holds a token or a secret. */
   detail: Record<string, unknown>;
+  /** For aggregated refusals: how many the row stands for (`at` is the first). */
+  count?: number;
 }

@@ -6,6 +6,8 @@ export interface ServerKeys {
   tokenHash: Buffer;
   credentialHash: Buffer;
   seal: Buffer;
+  /** Only for the key's fingerprint, so that storing it reveals nothing usable. */
+  fingerprint: Buffer;
 }
 
 const derive = (secret: string, info: string): Buffer =>
@@ -15,6 +17,7 @@ export const deriveServerKeys = (secret: string): ServerKeys => ({
   tokenHash: derive(secret, 'token-hash'),
   credentialHash: derive(secret, 'credential-hash'),
   seal: derive(secret, 'seal'),
+  fingerprint: derive(secret, 'fingerprint'),
 });
 
 /** A fresh URL-safe random value of `bytes` bytes (default 256 bits). */

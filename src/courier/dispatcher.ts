@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { Clock } from '../core/clock.js';
 import type { Message } from '../core/model.js';
-import type { ClaimedMessage, Clock, DeliveryOutcome, Outbox } from '../core/ports.js';
 import { type ServerKeys, unseal } from '../core/secrets.js';
 import { retryDelayMs } from './backoff.js';
+import type { ClaimedMessage, DeliveryOutcome, Outbox } from './outbox-port.js';
 import { renderMail } from './templates/render.js';
 import { DeliveryError, type MailTransport, type OutgoingMail } from './transports/transport.js';
 

@@ -1,5 +1,5 @@
 import { Resolver } from 'node:dns/promises';
-import type { DcvContacts, DcvResolver, DcvStore } from '../core/ports.js';
+import type { DcvContacts, DcvPersister, DcvResolver } from '../core/dcv/port.js';
 
 const empty = (): string[] => [];
 
@@ -12,7 +12,7 @@ export class DnsDcvResolver implements DcvResolver {
   private readonly resolver = new Resolver({ timeout: 2000, tries: 2 });
 
   constructor(
-    private readonly fixtures: Pick<DcvStore, 'getDnsFixture'>,
+    private readonly fixtures: Pick<DcvPersister, 'getDnsFixture'>,
     servers: string[] = [],
   ) {
     if (servers.length > 0) this.resolver.setServers(servers);

@@ -9,26 +9,29 @@ import type { Runtime } from '../runtime/create-runtime.js';
 import { confirmPage } from '../ui/confirm-page.js';
 import { docsPage } from '../ui/docs-page.js';
 import { healthRoutes } from './plugins/health.js';
-import { metricsPlugin } from './plugins/metrics.js';
+import { metricsRoute, requestMetrics } from './plugins/metrics.js';
 
 export interface AppOptions {
   https?: { cert: string | Buffer; key: string | Buffer } | null;
 }
 
-/** The whole HTTP surface, built without listening (tests use inject or listen on port 0). */
+/** The whole HTTP surface, built without listening (tests use inject or listen on port 0). Each plugin gets only the services it uses. */
 export const buildApp = async (rt: Runtime, options: AppOptions = {}): Promise<FastifyInstance> => {
   const { settings } = rt;
   const app = Fastify({
     loggerInstance: rt.logger,
     bodyLimit: settings.bodyLimit,
     trustProxy: settings.trustedProxies.length > 0 ? settings.trustedProxies : false,
+    // A body must arrive whole within this time: slow senders cannot hold connections open for ever.
+    requestTimeout: settings.requestTimeout * 1000,
     // Per-request lines only at debug: at info, one line per request would dominate the log.
     logController: new LogController({ disableRequestLogging: settings.logLevel !== 'debug' && settings.logLevel !== 'trace' }),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
     ...(options.https ? { https: options.https } : {}),
   }) as unknown as FastifyInstance;
 
-  await app.register(metricsPlugin(rt));
+  await app.register(requestMetrics(rt.metrics));
+  if (!settings.metricsAddress) await app.register(metricsRoute(rt.metrics, rt.authenticator));
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -37,14 +40,52 @@ export const buildApp = async (rt: Runtime, options: AppOptions = {}): Promise<F
       security: [{ bearer: [] }],
     },
   });
-  await app.register(nativeDialect(rt), { prefix: '/v1' });
-  await app.register(sectigoDialect(rt), { prefix: '/products' });
-  await app.register(digicertDialect(rt), { prefix: '/services/v2' });
-  await app.register(alibabaDialect(rt));
-  await app.register(akanaDialect(rt), { prefix: '/api/users' });
+  await app.register(
+    nativeDialect({
+      authenticator: rt.authenticator,
+      verifications: rt.verifications,
+      subjects: rt.subjects,
+      accounts: rt.accounts,
+      messages: rt.messages,
+      logger: rt.logger,
+    }),
+    { prefix: '/v1' },
+  );
+  await app.register(
+    sectigoDialect({
+      authenticator: rt.authenticator,
+      logins: rt.logins,
+      mailboxes: rt.mailboxes,
+      dcv: rt.dcv,
+      requireHttps: settings.requireHttps,
+    }),
+    { prefix: '/products' },
+  );
+  await app.register(digicertDialect({ authenticator: rt.authenticator, dcv: rt.dcv, subjects: rt.subjects }), { prefix: '/services/v2' });
+  await app.register(
+    alibabaDialect({
+      authenticator: rt.authenticator,
+      accounts: rt.accounts,
+      replayGuard: rt.replayGuard,
+      identities: rt.identities,
+      verifications: rt.verifications,
+      clock: rt.clock,
+    }),
+  );
+  await app.register(akanaDialect({ signups: rt.signups, offPath: (work) => rt.background.run(work) }), { prefix: '/api/users' });
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  await app.register(confirmPage(rt));
+  await app.register(confirmPage({ verifications: rt.verifications, logger: rt.logger }));
   await app.register(docsPage);
   await app.register(healthRoutes(rt));
+  return app;
+};
+
+/** A listener for `/metrics` alone (REVERIFY_METRICS_ADDRESS), still behind the metrics or admin token. */
+export const buildMetricsApp = async (rt: Runtime): Promise<FastifyInstance> => {
+  const app = Fastify({
+    loggerInstance: rt.logger,
+    logController: new LogController({ disableRequestLogging: true }),
+  }) as unknown as FastifyInstance;
+  await app.register(metricsRoute(rt.metrics, rt.authenticator));
   return app;
 };

@@ -1,4 +1,4 @@
-import type { AccountStore } from '../core/ports.js';
+import type { InstanceSettings } from '../core/instance/port.js';
 import { keyedHash, randomToken, type ServerKeys } from '../core/secrets.js';
 
 const SETTING = 'admin_token_hash';
@@ -8,7 +8,7 @@ const SETTING = 'admin_token_hash';
  * generated at first start, its hash stored, and the token itself returned once to be printed.
  */
 export const ensureAdminToken = async (
-  store: AccountStore,
+  store: InstanceSettings,
   keys: ServerKeys,
   configured: string | null,
 ): Promise<{ hash: string; generated: string | null }> => {

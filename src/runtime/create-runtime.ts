@@ -1,26 +1,32 @@
 import type { Logger } from 'pino';
 import type { Settings } from '../config/settings.js';
+import { Authenticator } from '../core/access/authenticator.js';
+import { HashGate } from '../core/accounts/hash-gate.js';
 import { LoginService } from '../core/accounts/login.js';
 import { AccountService } from '../core/accounts/service.js';
+import { VerifiedCredentials } from '../core/accounts/verified-credentials.js';
+import type { Clock } from '../core/clock.js';
 import { DcvService } from '../core/dcv/service.js';
 import { IdentityService } from '../core/identities/service.js';
 import { newId } from '../core/ids.js';
+import { CapturedInbox } from '../core/inbox/service.js';
 import { MessageQueries } from '../core/messages/service.js';
-import type { Clock, Store } from '../core/ports.js';
 import { ReplayGuard } from '../core/requests/replay-guard.js';
-import { deriveServerKeys, type ServerKeys } from '../core/secrets.js';
+import { deriveServerKeys, keyedHash, type ServerKeys } from '../core/secrets.js';
 import { SignupService } from '../core/signups/service.js';
 import { MailboxResendService } from '../core/subjects/mailbox-resend.js';
 import { SubjectService } from '../core/subjects/service.js';
 import { longestQuotaWindowMs, type Policies } from '../core/verification/policies.js';
-import { VerificationService } from '../core/verification/service.js';
+import { type ServiceDeps, VerificationService } from '../core/verification/service.js';
 import { Courier } from '../courier/dispatcher.js';
 import { CaptureTransport } from '../courier/transports/capture.js';
 import { SmtpTransport } from '../courier/transports/smtp.js';
 import type { MailTransport } from '../courier/transports/transport.js';
 import { DnsDcvResolver } from '../dns/dcv-resolver.js';
+import type { Store } from '../store/store.js';
 import { ensureAdminToken } from './admin-token.js';
 import { BackgroundWork } from './background.js';
+import { checkKeyFingerprint, hasKeyFingerprint } from './key-fingerprint.js';
 import { createLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { loadOrCreateSecretKey } from './secret-key.js';
@@ -32,7 +38,7 @@ export interface Runtime {
   clock: Clock;
   store: Store;
   keys: ServerKeys;
-  adminTokenHash: string;
+  authenticator: Authenticator;
   verifications: VerificationService;
   subjects: SubjectService;
   accounts: AccountService;
@@ -43,10 +49,11 @@ export interface Runtime {
   signups: SignupService;
   background: BackgroundWork;
   messages: MessageQueries;
+  inbox: CapturedInbox;
   replayGuard: ReplayGuard;
   courier: Courier;
   metrics: Metrics;
-  /** Starts the courier and the periodic upkeep (expiry, quota pruning). */
+  /** Starts the courier and the periodic upkeep (expiry, pruning). */
   startBackground(): void;
   close(): Promise<void>;
 }
@@ -63,6 +70,8 @@ export const policiesFrom = (s: Settings): Policies => ({
 
 const mailDomain = (from: string): string => /@([^>\s]+)>?\s*$/.exec(from)?.[1] ?? 'localhost';
 
+const DAY_MS = 86_400_000;
+
 export interface RuntimeOptions {
   logger?: Logger;
   clock?: Clock;
@@ -77,14 +86,17 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
   const opened = openStore(settings.databaseUrl);
   await opened.migrate();
   const { store } = opened;
-  const keys = deriveServerKeys(loadOrCreateSecretKey(settings.secretKey, opened.dataDir).key);
-  const admin = await ensureAdminToken(store, keys, settings.adminToken);
+  const secret = loadOrCreateSecretKey(settings.secretKey, opened.dataDir, await hasKeyFingerprint(store.settings));
+  const keys = deriveServerKeys(secret.key);
+  await checkKeyFingerprint(store.settings, keys);
+  const admin = await ensureAdminToken(store.settings, keys, settings.adminToken);
   if (admin.generated) options.onAdminTokenGenerated?.(admin.generated);
-  const metrics = createMetrics(store);
+  const metrics = createMetrics(store.messages);
+  const inbox = new CapturedInbox(store.inbox, keys);
   const transport: MailTransport =
-    settings.smtpUrl === 'capture:' ? new CaptureTransport(store, () => clock.now()) : new SmtpTransport(settings.smtpUrl);
+    settings.smtpUrl === 'capture:' ? new CaptureTransport(inbox, () => clock.now()) : new SmtpTransport(settings.smtpUrl);
   const courier = new Courier({
-    outbox: store,
+    outbox: store.outbox,
     transport,
     clock,
     keys,
@@ -102,8 +114,12 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
     onResult: (result) => metrics.messages.inc({ result }),
   });
   const policies = policiesFrom(settings);
-  const deps = {
-    store,
+  const deps: ServiceDeps = {
+    transactor: store.transactor,
+    verifications: store.verifications,
+    subjects: store.subjects,
+    audit: store.audit,
+    accounts: store.accounts,
     clock,
     keys,
     policies,
@@ -117,21 +133,46 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
   };
   const verifications = new VerificationService(deps);
   const subjects = new SubjectService(deps, verifications);
-  const accounts = new AccountService(store, keys, clock, newId);
-  const logins = new LoginService(store, clock);
-  const dcv = new DcvService({ ...deps, resolver: new DnsDcvResolver(store, settings.dnsServers) }, verifications);
+  const accounts = new AccountService(store.accounts, keys, clock, newId);
+  const authenticator = new Authenticator({
+    accounts,
+    quotas: store.quotas,
+    clock,
+    keys,
+    adminTokenHash: admin.hash,
+    metricsTokenHash: settings.metricsToken ? keyedHash(keys.credentialHash, settings.metricsToken) : null,
+    failuresPerMinute: settings.authFailuresPerMinute,
+  });
+  const logins = new LoginService({
+    accounts: store.accounts,
+    quotas: store.quotas,
+    audit: store.audit,
+    clock,
+    gate: new HashGate({ total: settings.passwordHashConcurrency, perClient: settings.passwordHashPerClient }),
+    verified: new VerifiedCredentials(keys.credentialHash, settings.loginCacheTtl * 1000),
+    newId,
+    policy: {
+      maxFailures: settings.loginMaxFailures,
+      maxFailuresGlobal: settings.loginMaxFailuresGlobal,
+      windowMs: settings.loginWindow * 1000,
+    },
+  });
+  const dcv = new DcvService({ ...deps, dcv: store.dcv, resolver: new DnsDcvResolver(store.dcv, settings.dnsServers) }, verifications);
   const mailboxes = new MailboxResendService(deps, verifications);
   const identities = new IdentityService(deps, verifications, subjects);
   const signups = new SignupService(deps, verifications, subjects);
   const background = new BackgroundWork(logger);
-  const messages = new MessageQueries(store);
-  const replayGuard = new ReplayGuard(store, clock);
+  const messages = new MessageQueries(store.messages, inbox);
+  const replayGuard = new ReplayGuard(store.nonces, store.quotas, clock);
   let upkeep: NodeJS.Timeout | null = null;
 
   const runUpkeep = async () => {
     try {
+      const now = clock.now();
       await verifications.expireDue();
-      await store.pruneQuota(clock.now() - longestQuotaWindowMs(policies));
+      await store.quotas.prune(now - longestQuotaWindowMs(policies));
+      await store.nonces.prune(now);
+      await store.audit.prune(now - settings.auditRetention * DAY_MS);
     } catch (e) {
       logger.error({ err: e }, 'upkeep failed');
     }
@@ -143,7 +184,7 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
     clock,
     store,
     keys,
-    adminTokenHash: admin.hash,
+    authenticator,
     verifications,
     subjects,
     accounts,
@@ -154,6 +195,7 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
     signups,
     background,
     messages,
+    inbox,
     replayGuard,
     courier,
     metrics,
@@ -167,7 +209,7 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
       if (upkeep) clearInterval(upkeep);
       await background.settled();
       await courier.stop();
-      await store.close();
+      await store.health.close();
     },
   };
 };

@@ -1,8 +1,8 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { Outbox } from '../core/ports.js';
+import type { MessageReads } from '../core/messages/port.js';
 
 /** One registry per runtime, so that several apps in one process (tests) never share counters. */
-export const createMetrics = (outbox: Outbox) => {
+export const createMetrics = (messages: Pick<MessageReads, 'queueDepth'>) => {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'reverify_' });
   const metrics = {
@@ -39,7 +39,7 @@ export const createMetrics = (outbox: Outbox) => {
     labelNames: ['status'] as const,
     registers: [registry],
     async collect() {
-      for (const [status, n] of Object.entries(await outbox.queueDepth())) this.set({ status }, n);
+      for (const [status, n] of Object.entries(await messages.queueDepth())) this.set({ status }, n);
     },
   });
   return metrics;

@@ -1,7 +1,6 @@
 import { dirname, resolve } from 'node:path';
-import type { Store } from '../core/ports.js';
-import { SqliteStore } from '../store/sqlite/adapter.js';
-import { migrate } from '../store/sqlite/database.js';
+import { openSqliteStore } from '../store/sqlite/store.js';
+import type { Store } from '../store/store.js';
 
 export interface OpenedStore {
   store: Store;
@@ -15,8 +14,8 @@ export const openStore = (databaseUrl: string): OpenedStore => {
   if (databaseUrl.startsWith('sqlite:')) {
     const path = databaseUrl.slice('sqlite:'.length).replace(/^\/\//, '');
     const file = path === ':memory:' ? ':memory:' : resolve(path);
-    const store = SqliteStore.open(file);
-    return { store, dataDir: file === ':memory:' ? null : dirname(file), migrate: async () => migrate(store.db) };
+    const opened = openSqliteStore(file);
+    return { ...opened, dataDir: file === ':memory:' ? null : dirname(file) };
   }
   throw new Error('REVERIFY_DATABASE_URL: PostgreSQL support is not built yet; use sqlite:PATH');
 };

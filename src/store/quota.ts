@@ -1,31 +1,46 @@
 import type { QuotaRuleName } from '../core/errors.js';
-import type { QuotaRule } from '../core/ports.js';
+import type { QuotaRule, QuotaVerdict } from '../core/quotas/port.js';
 
-export type QuotaVerdict = { ok: true } | { ok: false; rule: QuotaRuleName; retryAfterMs: number };
+/** One limit to check for a batch of sends, with how many charges of its key the batch adds. */
+export interface QuotaCheck {
+  rule: QuotaRule;
+  add: number;
+}
 
-/**
- * Sliding-window check of a batch of sends. `chargesOf(key, since)` returns the charge times of
- * `key` after `since`, ascending. A rule refuses when its window would hold more than `limit`
- * charges with this batch's; the wait is until enough old charges leave. The longest wait wins.
- */
-export const evaluateQuota = (sends: QuotaRule[][], at: number, chargesOf: (key: string, since: number) => number[]): QuotaVerdict => {
+/** The distinct rules of a batch of sends, each with the number of charges the batch adds to its key. */
+export const quotaChecks = (sends: QuotaRule[][]): QuotaCheck[] => {
   const adding = new Map<string, number>();
   const rules = new Map<string, QuotaRule>();
   for (const send of sends) {
     for (const key of new Set(send.map((r) => r.key))) adding.set(key, (adding.get(key) ?? 0) + 1);
     for (const rule of send) rules.set(`${rule.name}|${rule.key}|${rule.windowMs}|${rule.limit}`, rule);
   }
-  let worst: QuotaVerdict = { ok: true };
-  for (const rule of rules.values()) {
-    const add = adding.get(rule.key) ?? 1;
-    const charges = chargesOf(rule.key, at - rule.windowMs);
-    const excess = charges.length + add - rule.limit;
+  return [...rules.values()].map((rule) => ({ rule, add: adding.get(rule.key) ?? 1 }));
+};
+
+/** How an adapter reads one key's charges after `since` (exclusive), synchronously. */
+export interface ChargeReader {
+  count(key: string, since: number): number;
+  /** The time of the n-th oldest charge (1-based), or null. */
+  nth(key: string, since: number, n: number): number | null;
+}
+
+/**
+ * Sliding-window check of a batch of sends. A rule refuses when its window would hold more than
+ * `limit` charges with this batch's; the wait is until enough old charges leave the window. The
+ * longest wait wins. Reads one count per rule, and one row more only for a refusal.
+ */
+export const evaluateQuota = (sends: QuotaRule[][], at: number, charges: ChargeReader): QuotaVerdict => {
+  let worst: { ok: false; rule: QuotaRuleName; retryAfterMs: number } | null = null;
+  for (const { rule, add } of quotaChecks(sends)) {
+    const since = at - rule.windowMs;
+    const excess = charges.count(rule.key, since) + add - rule.limit;
     if (excess <= 0) continue;
-    const freesAt = add > rule.limit ? at + rule.windowMs : (charges[excess - 1] ?? at) + rule.windowMs;
+    const freesAt = add > rule.limit ? at + rule.windowMs : (charges.nth(rule.key, since, excess) ?? at) + rule.windowMs;
     const retryAfterMs = Math.max(1, freesAt - at);
-    if (worst.ok || retryAfterMs > worst.retryAfterMs) worst = { ok: false, rule: rule.name, retryAfterMs };
+    if (!worst || retryAfterMs > worst.retryAfterMs) worst = { ok: false, rule: rule.name, retryAfterMs };
   }
-  return worst;
+  return worst ?? { ok: true };
 };
 
 /** One charge per key per send: a send counts once against each limit it is subject to. */

@@ -1,9 +1,11 @@
+import type { AccessKeyRecord, ApiKeyRecord } from '../core/accounts/port.js';
+import type { Refusal } from '../core/audit/port.js';
+import type { StoredCapture } from '../core/inbox/port.js';
 import type { Account, AuditEvent, DeliveryAttempt, Message, TokenRecord, Verification } from '../core/model.js';
-import type { AccessKeyRecord, ApiKeyRecord, CapturedMail } from '../core/ports.js';
 import type { Subject } from '../core/subjects/model.js';
 
 /** Column <-> entity mapping shared by the SQL adapters (snake_case columns, JSON text for lists). */
-type Row = Record<string, unknown>;
+export type Row = Record<string, unknown>;
 
 const json = (v: unknown) => JSON.stringify(v);
 const parse = <T>(v: unknown): T => JSON.parse(String(v)) as T;
@@ -173,12 +175,28 @@ export const eventRow = (e: AuditEvent): Row => ({
 export const toEvent = (r: Row): AuditEvent => ({
   id: String(r.id),
   at: num(r.at),
+  ...(r.count !== undefined && r.count !== null && num(r.count) !== 1 ? { count: num(r.count) } : {}),
   type: String(r.type),
   accountId: strOrNull(r.account_id),
   verificationId: strOrNull(r.verification_id),
   subjectId: strOrNull(r.subject_id),
   detail: parse(r.detail),
 });
+
+export const accountRow = (a: Account, passwordHash: string | null): Row => ({
+  id: a.id,
+  name: a.name,
+  login_name: a.loginName,
+  password_hash: passwordHash,
+  permissions: json(a.permissions),
+  created_at: a.createdAt,
+});
+
+const HOUR_MS = 3600_000;
+
+/** Refusals of one kind, key, account and verification within one hour share one row. */
+export const refusalBucket = (r: Refusal): string =>
+  [r.type, r.key, r.accountId ?? '', r.verificationId ?? '', Math.floor(r.at / HOUR_MS)].join('|');
 
 export const toAccount = (r: Row): Account => ({
   id: String(r.id),
@@ -226,31 +244,25 @@ export const toAccessKey = (r: Row): AccessKeyRecord => ({
   revokedAt: numOrNull(r.revoked_at),
 });
 
-export const capturedRow = (m: CapturedMail): Row => ({
+export const capturedRow = (m: StoredCapture): Row => ({
   id: m.id,
   account_id: m.accountId,
-  message_id: m.messageId,
   to_addr: m.to,
-  from_addr: m.from,
-  subject: m.subject,
-  text: m.text,
-  html: m.html,
-  headers: json(m.headers),
+  sealed: m.sealed,
   captured_at: m.capturedAt,
 });
 
-export const toCaptured = (r: Row): CapturedMail => ({
+export const toCaptured = (r: Row): StoredCapture => ({
   id: String(r.id),
   accountId: strOrNull(r.account_id),
-  messageId: String(r.message_id),
   to: String(r.to_addr),
-  from: String(r.from_addr),
-  subject: String(r.subject),
-  text: String(r.text),
-  html: String(r.html),
-  headers: parse(r.headers),
+  sealed: String(r.sealed),
   capturedAt: num(r.captured_at),
 });
+
+/** The columns of a joined row that carry `prefix`, without it (`t_id` -> `id`). */
+export const prefixed = (r: Row, prefix: string): Row =>
+  Object.fromEntries(Object.entries(r).flatMap(([k, v]) => (k.startsWith(prefix) ? [[k.slice(prefix.length), v]] : [])));
 
 /** Cursors are opaque to clients: the last id seen, encoded. */
 export const encodeCursor = (id: string): string => Buffer.from(id, 'utf8').toString('base64url');
@@ -262,3 +274,10 @@ export const pageOf = <T extends { id: string }>(rows: T[], limit: number) => ({
   items: rows.slice(0, limit),
   nextCursor: rows.length > limit ? encodeCursor(rows[limit - 1]?.id ?? '') : null,
 });
+
+/** The columns of `after` that differ from `before` (the id excluded): what an update writes. */
+export const changedColumns = (before: Row, after: Row): Row => {
+  const changed: Row = {};
+  for (const [column, value] of Object.entries(after)) if (column !== 'id' && before[column] !== value) changed[column] = value;
+  return changed;
+};

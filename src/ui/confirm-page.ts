@@ -1,7 +1,8 @@
 import formbody from '@fastify/formbody';
 import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import { CoreError, type ErrorCode } from '../core/errors.js';
-import type { Runtime } from '../runtime/create-runtime.js';
+import type { VerificationService } from '../core/verification/service.js';
 import { html, page, pageHeaders } from './page.js';
 
 /** What each refusal tells the person holding the link: nothing about whose address it was. */
@@ -26,7 +27,13 @@ const refusalPage = (code: ErrorCode) => {
  * The page behind every email link. GET only shows a button; the confirmation is the POST it makes,
  * so mail scanners that fetch links never confirm on the recipient's behalf.
  */
-export const confirmPage = (rt: Runtime) => async (app: FastifyInstance) => {
+/** What the confirm page uses. */
+export interface ConfirmPageDeps {
+  verifications: Pick<VerificationService, 'inspect' | 'confirm'>;
+  logger: Logger;
+}
+
+export const confirmPage = (deps: ConfirmPageDeps) => async (app: FastifyInstance) => {
   await app.register(formbody, { bodyLimit: 4096 });
 
   const outcome = async (token: unknown, act: (t: string) => Promise<unknown>) => {
@@ -42,7 +49,7 @@ export const confirmPage = (rt: Runtime) => async (app: FastifyInstance) => {
 
   app.get<{ Querystring: { token?: unknown } }>('/verify', async (req, reply) => {
     const token = req.query.token;
-    const refused = await outcome(token, (t) => rt.verifications.inspect(t));
+    const refused = await outcome(token, (t) => deps.verifications.inspect(t));
     reply.headers(pageHeaders);
     if (refused) return reply.code(refused.status).send(refused.body);
     return page(
@@ -55,7 +62,7 @@ export const confirmPage = (rt: Runtime) => async (app: FastifyInstance) => {
   });
 
   app.post<{ Body: { token?: unknown } | undefined }>('/verify', async (req, reply) => {
-    const refused = await outcome(req.body?.token, (t) => rt.verifications.confirm(t, req.ip));
+    const refused = await outcome(req.body?.token, (t) => deps.verifications.confirm(t, req.ip));
     reply.headers(pageHeaders);
     if (refused) return reply.code(refused.status).send(refused.body);
     return page('Confirmed', html`<h1>Confirmed</h1><p>Thank you: your email address is confirmed. You can close this page.</p>`);
@@ -63,7 +70,7 @@ export const confirmPage = (rt: Runtime) => async (app: FastifyInstance) => {
 
   app.setErrorHandler((err, req, reply) => {
     const status = (err as { statusCode?: number }).statusCode;
-    if (status === undefined || status >= 500) rt.logger.error({ err, reqId: req.id }, 'confirm page failed');
+    if (status === undefined || status >= 500) deps.logger.error({ err, reqId: req.id }, 'confirm page failed');
     const code = status !== undefined && status < 500 ? status : 500;
     reply.headers(pageHeaders).code(code);
     return page(

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { loadSettings } from '../../src/config/load.js';
 import type { Settings } from '../../src/config/settings.js';
-import type { Clock } from '../../src/core/ports.js';
+import type { Clock } from '../../src/core/clock.js';
 import { buildApp } from '../../src/http/app.js';
 import { createRuntime, type Runtime } from '../../src/runtime/create-runtime.js';
 import { createLogger } from '../../src/runtime/logger.js';
@@ -24,6 +24,8 @@ export interface TestService {
     body?: unknown,
     auth?: string | null,
   ): Promise<{ status: number; headers: Headers; json: any; text: string }>;
+  /** The Prometheus text of /metrics, read with the admin token. */
+  metrics(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -71,6 +73,9 @@ export const startService = async (
         json = text ? JSON.parse(text) : null;
       } catch {}
       return { status: res.status, headers: res.headers, json, text };
+    },
+    async metrics() {
+      return (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).text();
     },
     async close() {
       await app.close();

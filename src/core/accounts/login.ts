@@ -1,76 +1,114 @@
-import { newId as defaultNewId } from '../ids.js';
+import type { AuditPersister } from '../audit/port.js';
+import type { Clock } from '../clock.js';
 import type { Account } from '../model.js';
 import { decoyPasswordHash, verifyPassword } from '../passwords.js';
-import type { AccountStore, Clock, QuotaRule, VerificationStore } from '../ports.js';
+import type { QuotaPersister, QuotaRule } from '../quotas/port.js';
+import type { HashGate } from './hash-gate.js';
+import type { AccountPersister } from './port.js';
+import type { VerifiedCredentials } from './verified-credentials.js';
 
 export interface LockoutPolicy {
-  /** This many failures within `windowMs` lock the login for `lockMs`. */
+  /** Wrong passwords allowed per login name and client IP within `windowMs`. */
   maxFailures: number;
+  /** Wrong passwords allowed per login name from everywhere within `windowMs` (distributed guessing). */
+  maxFailuresGlobal: number;
   windowMs: number;
-  lockMs: number;
 }
 
-export const defaultLockout: LockoutPolicy = { maxFailures: 10, windowMs: 15 * 60_000, lockMs: 15 * 60_000 };
+export const defaultLockout: LockoutPolicy = { maxFailures: 10, maxFailuresGlobal: 100, windowMs: 15 * 60_000 };
 
-export type LoginResult = { ok: true; account: Account } | { ok: false; reason: 'invalid' | 'locked' };
+export type LoginResult = { ok: true; account: Account } | { ok: false; reason: 'invalid' | 'locked' | 'busy' };
+
+export interface LoginDeps {
+  accounts: AccountPersister;
+  quotas: QuotaPersister;
+  audit: AuditPersister;
+  clock: Clock;
+  gate: HashGate;
+  verified: VerifiedCredentials;
+  newId: () => string;
+  policy?: LockoutPolicy;
+}
 
 /**
- * Login name and password (Sectigo style). Failures and locks live in the store's quota charges, so
- * a lockout holds across restarts and nodes. Unknown names cost the same scrypt as known ones, and a
- * locked login answers like a wrong password. Every failure and lock is audited.
+ * Login name and password (Sectigo style). Every slow check first reserves one guess, atomically and
+ * before the password is looked at: a login has at most `maxFailures` guesses per client IP and
+ * `maxFailuresGlobal` in all within the window, however many requests arrive at once, on however
+ * many nodes; a right password gives its reservation back. A locked login answers like a wrong
+ * password. A password verified recently is accepted through a keyed fast hash (no scrypt), but
+ * only after the same lock check. Unknown names cost the same scrypt as known ones.
  */
 export class LoginService {
-  constructor(
-    private readonly store: AccountStore & Pick<VerificationStore, 'commit'>,
-    private readonly clock: Clock,
-    private readonly policy: LockoutPolicy = defaultLockout,
-    private readonly newId: () => string = defaultNewId,
-  ) {}
+  private readonly policy: LockoutPolicy;
 
-  private rules(loginName: string): { failures: QuotaRule; lock: QuotaRule } {
-    return {
-      failures: { name: 'login_failures', key: `loginfail:${loginName}`, windowMs: this.policy.windowMs, limit: this.policy.maxFailures },
-      lock: { name: 'login_lock', key: `loginlock:${loginName}`, windowMs: this.policy.lockMs, limit: 1 },
-    };
+  constructor(private readonly deps: LoginDeps) {
+    this.policy = deps.policy ?? defaultLockout;
+  }
+
+  private rules(loginName: string, ip: string | null): QuotaRule[] {
+    const { maxFailures, maxFailuresGlobal, windowMs } = this.policy;
+    return [
+      { name: 'login_failures', key: `loginfail:${loginName}:${ip ?? ''}`, windowMs, limit: maxFailures },
+      { name: 'login_lock', key: `loginfail:${loginName}`, windowMs, limit: maxFailuresGlobal },
+    ];
   }
 
   async authenticate(loginName: string, password: string, ip: string | null): Promise<LoginResult> {
-    const at = this.clock.now();
-    const { failures, lock } = this.rules(loginName);
-    const found = await this.store.findAccountByLogin(loginName);
-    const locked = !(await this.store.commit({ quota: { sends: [[lock]], at, enforce: true, charge: false } })).ok;
-    // Always one scrypt, whatever the case, so that timing tells nothing about the login.
-    const matches = await verifyPassword(password, found?.passwordHash ?? (await decoyPasswordHash));
-    const accountId = found?.account.id ?? null;
-    if (locked) {
-      await this.audit('login.refused_locked', accountId, { loginName, ip }, at);
-      return { ok: false, reason: 'locked' };
-    }
-    if (found && matches && found.passwordHash) {
-      await this.store.commit({ clearQuotaKeys: [failures.key] });
+    const { accounts, quotas, clock, gate, verified } = this.deps;
+    const at = clock.now();
+    const rules = this.rules(loginName, ip);
+    const found = await accounts.findAccountByLogin(loginName);
+    const stored = found?.passwordHash ?? null;
+    if (found && stored && verified.matches(loginName, stored, password, at)) {
+      if (!(await quotas.check(rules, at)).ok) return this.refused('login.refused_locked', found.account.id, loginName, ip, at);
       return { ok: true, account: found.account };
     }
-    await this.store.commit({
-      quota: { sends: [[failures]], at, enforce: false },
-      events: [this.event('login.failed', accountId, { loginName, ip, knownLogin: found !== null }, at)],
-    });
-    // Checking room for one more failure: none left means this one was the last allowed.
-    const tooMany = !(await this.store.commit({ quota: { sends: [[failures]], at, enforce: true, charge: false } })).ok;
-    if (tooMany) {
-      await this.store.commit({
-        quota: { sends: [[lock]], at, enforce: false },
-        clearQuotaKeys: [failures.key],
-        events: [this.event('login.locked', accountId, { loginName, ip, untilMs: at + this.policy.lockMs }, at)],
-      });
+    const reservation = await quotas.take(rules, at);
+    if (!reservation.ok) {
+      verified.forget(loginName);
+      return this.refused('login.refused_locked', found?.account.id ?? null, loginName, ip, at);
     }
+    const client = ip ?? '';
+    const admitted = gate.tryEnter(client);
+    if (admitted !== 'admitted') {
+      // Over the bound: answered at once, not queued. One client's flood reads as its IP being blocked.
+      await quotas.release(reservation.charges);
+      await this.count('login.refused_busy', found?.account.id ?? null, loginName, ip, at, { bound: admitted });
+      return { ok: false, reason: admitted === 'client_busy' ? 'locked' : 'busy' };
+    }
+    let matches: boolean;
+    try {
+      matches = await verifyPassword(password, stored ?? (await decoyPasswordHash));
+    } finally {
+      gate.leave(client);
+    }
+    if (found && stored && matches) {
+      await quotas.release(reservation.charges);
+      await quotas.clear([rules[0]?.key ?? '']);
+      verified.remember(loginName, stored, password, at);
+      return { ok: true, account: found.account };
+    }
+    await this.count('login.failed', found?.account.id ?? null, loginName, ip, at, { knownLogin: found !== null });
+    if (!(await quotas.check(rules, at)).ok) await this.count('login.locked', found?.account.id ?? null, loginName, ip, at, {});
     return { ok: false, reason: 'invalid' };
   }
 
-  private event(type: string, accountId: string | null, detail: Record<string, unknown>, at: number) {
-    return { id: this.newId(), at, type, accountId, verificationId: null, subjectId: null, detail };
+  private async refused(type: string, accountId: string | null, loginName: string, ip: string | null, at: number): Promise<LoginResult> {
+    await this.count(type, accountId, loginName, ip, at, {});
+    return { ok: false, reason: 'locked' };
   }
 
-  private async audit(type: string, accountId: string | null, detail: Record<string, unknown>, at: number) {
-    await this.store.commit({ events: [this.event(type, accountId, detail, at)] });
+  /** Failures and refusals are counted per login, client and hour, not stored one row each. */
+  private count(type: string, accountId: string | null, loginName: string, ip: string | null, at: number, detail: Record<string, unknown>) {
+    return this.deps.audit.countRefusal({
+      id: this.deps.newId(),
+      type,
+      at,
+      accountId,
+      verificationId: null,
+      subjectId: null,
+      key: `${loginName}|${ip ?? ''}`,
+      detail: { loginName, ip, ...detail },
+    });
   }
 }

@@ -1,12 +1,11 @@
+import { apiKeyRoles, assertAdmin, assertMay, type Permission, type Principal, permissionsOfRole } from '../access/permissions.js';
+import type { Clock } from '../clock.js';
 import { CoreError } from '../errors.js';
 import type { Account } from '../model.js';
+import type { Page } from '../page.js';
 import { hashPassword } from '../passwords.js';
-import type { AccessKeyRecord, AccountStore, ApiKeyRecord, Clock, Page } from '../ports.js';
 import { keyedHash, randomToken, type ServerKeys, seal, unseal } from '../secrets.js';
-
-/** DigiCert's API key roles; 102 may only read. */
-export const apiKeyRoles = [0, 100, 101, 102, 103] as const;
-export const VIEW_ONLY_ROLE = 102;
+import type { AccessKeyRecord, AccountPersister, ApiKeyRecord } from './port.js';
 
 export interface NewAccount {
   name: string;
@@ -27,7 +26,7 @@ const invalid = (field: string, message: string) => new CoreError('VALIDATION_FA
 /** Accounts (tenants) and their credentials; every secret is stored hashed or sealed, never in clear. */
 export class AccountService {
   constructor(
-    private readonly store: AccountStore,
+    private readonly store: AccountPersister,
     private readonly keys: ServerKeys,
     private readonly clock: Clock,
     private readonly newId: () => string,
@@ -48,8 +47,7 @@ export class AccountService {
       throw invalid('loginPassword', 'loginName and loginPassword go together.');
     for (const k of input.apiKeys ?? []) {
       if (!keyPattern.test(k.key)) throw invalid('apiKeys.key', 'An API key is 16 to 256 printable characters.');
-      if (!(apiKeyRoles as readonly number[]).includes(k.role))
-        throw invalid('apiKeys.role', `An API key role is one of ${apiKeyRoles.join(', ')}.`);
+      if (!apiKeyRoles.includes(k.role)) throw invalid('apiKeys.role', `An API key role is one of ${apiKeyRoles.join(', ')}.`);
     }
     for (const k of input.accessKeys ?? []) {
       if (!accessKeyIdPattern.test(k.id)) throw invalid('accessKeys.id', 'An access key id is 8 to 64 letters or digits.');
@@ -58,7 +56,8 @@ export class AccountService {
     }
   }
 
-  async create(input: NewAccount): Promise<Account> {
+  async create(actor: Principal, input: NewAccount): Promise<Account> {
+    assertAdmin(actor);
     this.validate(input);
     const now = this.clock.now();
     const account: Account = {
@@ -84,32 +83,54 @@ export class AccountService {
     return account;
   }
 
-  async list(cursor: string | undefined, limit: number): Promise<Page<Account>> {
+  /** An account as its owner or the operator may see it; anyone else is told it does not exist. */
+  async get(actor: Principal, ref: string): Promise<Account> {
+    const account = await this.resolve(ref).catch(() => null);
+    if (!account || (actor.kind === 'account' && account.id !== actor.accountId)) throw new CoreError('ACCOUNT_NOT_FOUND');
+    return account;
+  }
+
+  async list(actor: Principal, cursor: string | undefined, limit: number): Promise<Page<Account>> {
+    assertAdmin(actor);
     return this.store.listAccounts(cursor, limit);
   }
 
-  /** Creates a key; the secret is returned this once and only its hash is kept. */
-  async createApiKey(accountRef: string, role: number, label: string | null = null): Promise<{ record: ApiKeyRecord; key: string }> {
-    if (!(apiKeyRoles as readonly number[]).includes(role)) throw invalid('role', `An API key role is one of ${apiKeyRoles.join(', ')}.`);
-    const account = await this.resolve(accountRef);
+  /** The account whose credentials `actor` manages: its own, or any for the operator. */
+  private async managed(actor: Principal, ref: string, needs: readonly Permission[] = ['manage_keys']): Promise<Account> {
+    for (const p of needs) assertMay(actor, p);
+    return this.get(actor, ref);
+  }
+
+  /**
+   * Creates a key; the secret is returned this once and only its hash is kept. A key never creates a
+   * key that may do more than itself.
+   */
+  async createApiKey(
+    actor: Principal,
+    accountRef: string,
+    role: number,
+    label: string | null = null,
+  ): Promise<{ record: ApiKeyRecord; key: string }> {
+    if (!apiKeyRoles.includes(role)) throw invalid('role', `An API key role is one of ${apiKeyRoles.join(', ')}.`);
+    const account = await this.managed(actor, accountRef, [...permissionsOfRole(role), 'manage_keys']);
     const key = `rvk_${randomToken(32)}`;
     const record = this.apiKeyRecord(account.id, key, role, label, this.clock.now());
     await this.store.addApiKey(record);
     return { record, key };
   }
 
-  async listApiKeys(accountRef: string): Promise<ApiKeyRecord[]> {
-    return this.store.listApiKeys((await this.resolve(accountRef)).id);
+  async listApiKeys(actor: Principal, accountRef: string): Promise<ApiKeyRecord[]> {
+    return this.store.listApiKeys((await this.managed(actor, accountRef)).id);
   }
 
-  async getApiKey(accountRef: string, id: string): Promise<ApiKeyRecord> {
-    const key = await this.store.getApiKey((await this.resolve(accountRef)).id, id);
+  async getApiKey(actor: Principal, accountRef: string, id: string): Promise<ApiKeyRecord> {
+    const key = await this.store.getApiKey((await this.managed(actor, accountRef)).id, id);
     if (!key) throw new CoreError('API_KEY_NOT_FOUND');
     return key;
   }
 
-  async revokeApiKey(accountRef: string, id: string): Promise<void> {
-    const account = await this.resolve(accountRef);
+  async revokeApiKey(actor: Principal, accountRef: string, id: string): Promise<void> {
+    const account = await this.managed(actor, accountRef);
     if (!(await this.store.getApiKey(account.id, id))) throw new CoreError('API_KEY_NOT_FOUND');
     await this.store.revokeApiKey(account.id, id, this.clock.now());
   }
@@ -120,14 +141,26 @@ export class AccountService {
     return record && record.revokedAt === null ? record : null;
   }
 
-  /** A new access key pair (Alibaba style); the secret is returned once and kept sealed. */
-  async createAccessKey(accountRef: string): Promise<{ record: AccessKeyRecord; secret: string }> {
-    const account = await this.resolve(accountRef);
+  /** A new access key pair (Alibaba style: it acts as the account itself); the secret is returned once and kept sealed. */
+  async createAccessKey(actor: Principal, accountRef: string): Promise<{ record: AccessKeyRecord; secret: string }> {
+    const account = await this.managed(actor, accountRef, [...permissionsOfRole(0), 'manage_keys']);
     const id = `LTAI${randomToken(12).replace(/[-_]/g, 'x')}`;
     const secret = randomToken(24);
     const record = this.accessKeyRecord(account.id, id, secret, this.clock.now());
     await this.store.addAccessKey(record);
     return { record, secret };
+  }
+
+  async listAccessKeys(actor: Principal, accountRef: string): Promise<AccessKeyRecord[]> {
+    return this.store.listAccessKeys((await this.managed(actor, accountRef)).id);
+  }
+
+  async revokeAccessKey(actor: Principal, accountRef: string, id: string): Promise<void> {
+    const account = await this.managed(actor, accountRef);
+    if (!(await this.store.revokeAccessKey(account.id, id, this.clock.now()))) {
+      const exists = (await this.store.getAccessKey(id))?.accountId === account.id;
+      if (!exists) throw new CoreError('API_KEY_NOT_FOUND');
+    }
   }
 
   /** The secret of a live access key, for verifying a request signature. */

@@ -1,6 +1,6 @@
 import { isValidRecipient } from '../addresses.js';
-import type { DcvContacts } from '../ports.js';
 import { authorizationDomainNames } from './names.js';
+import type { DcvContacts } from './port.js';
 
 /** The five constructed local parts of CA/B BR 3.2.2.4.4. */
 export const constructedLocalParts = ['admin', 'administrator', 'webmaster', 'hostmaster', 'postmaster'] as const;

@@ -1,14 +1,16 @@
+import { accountIdOf, assertMay, type Principal, scopeOf } from '../access/permissions.js';
 import { parseRecipient } from '../addresses.js';
 import { CoreError } from '../errors.js';
 import type { Verification } from '../model.js';
-import type { DcvResolver, DcvStore, WriteBatch } from '../ports.js';
 import type { Subject } from '../subjects/model.js';
 import { assertMayHandle } from '../subjects/permissions.js';
 import { templateData } from '../subjects/template-data.js';
+import type { WriteBatch } from '../unit-of-work.js';
 import { effectiveState, event, retireTokens, type SendPlan } from '../verification/lifecycle.js';
-import type { AccountScope, ServiceDeps, VerificationService } from '../verification/service.js';
+import type { ServiceDeps, VerificationService } from '../verification/service.js';
 import { allowedAddresses, constructedAddresses, isAllowed } from './addresses.js';
 import { normaliseDomainName, registrableDomain } from './names.js';
+import type { DcvPersister, DcvResolver } from './port.js';
 
 /** How long an address offered by an address list may then be chosen for a resend (Sectigo: 24 h). */
 export const OFFER_VALIDITY_MS = 24 * 3600_000;
@@ -32,7 +34,6 @@ export interface DcvTarget {
 export type DcvTargetProblem = 'invalid_email' | 'unknown_name' | 'bad_adn' | 'not_allowed' | 'not_offered';
 
 export interface DcvResendInput {
-  accountId: string;
   orderNumber?: string;
   baseOrderNumber?: string;
   /** Newly chosen addresses; none, and every pending name is resent to its last address. */
@@ -42,8 +43,6 @@ export interface DcvResendInput {
   templateId?: string;
   locale?: string;
   ip?: string | null;
-  /** The caller's account permissions (voucher orders need `voucher`). */
-  permissions?: Record<string, boolean>;
   /** The input field a target problem is reported under. */
   targetField?: string;
 }
@@ -54,12 +53,14 @@ export interface DcvResendInput {
  */
 export class DcvService {
   constructor(
-    private readonly deps: ServiceDeps & { store: ServiceDeps['store'] & DcvStore; resolver: DcvResolver },
+    private readonly deps: ServiceDeps & { dcv: DcvPersister; resolver: DcvResolver },
     private readonly verifications: VerificationService,
   ) {}
 
   /** The addresses a DCV email for `rawName` may go to; recorded as offered to the account. */
-  async addressList(accountId: string, rawName: string): Promise<DcvAddressList> {
+  async addressList(actor: Principal, rawName: string): Promise<DcvAddressList> {
+    assertMay(actor, 'read');
+    const accountId = accountIdOf(actor);
     const domain = normaliseDomainName(rawName);
     const base = registrableDomain(domain);
     const allowed = await allowedAddresses(domain, (adn) => this.deps.resolver.contacts(adn));
@@ -70,7 +71,7 @@ export class DcvService {
       dnsTxt: allowed.dnsTxt,
       caa: allowed.caa,
     };
-    await this.deps.store.recordDcvOffers(
+    await this.deps.dcv.recordDcvOffers(
       accountId,
       domain,
       [...list.level2, ...list.level3, ...list.dnsTxt, ...list.caa],
@@ -83,8 +84,16 @@ export class DcvService {
     return allowedAddresses(normaliseDomainName(rawName), (adn) => this.deps.resolver.contacts(adn));
   }
 
-  async findOrder(accountId: AccountScope, ref: { orderNumber?: string; baseOrderNumber?: string }): Promise<Subject> {
-    const { store } = this.deps;
+  /** The allowed addresses of a name, for a caller who may read. */
+  async allowedAddressesFor(actor: Principal, rawName: string) {
+    assertMay(actor, 'read');
+    return this.allowedFor(rawName);
+  }
+
+  async findOrder(actor: Principal, ref: { orderNumber?: string; baseOrderNumber?: string }): Promise<Subject> {
+    assertMay(actor, 'read');
+    const accountId = scopeOf(actor);
+    const store = this.deps.subjects;
     const order =
       ref.orderNumber !== undefined
         ? await store.findSubjectByNumber(accountId ?? null, ['ssl_order'], ref.orderNumber)
@@ -101,12 +110,14 @@ export class DcvService {
    * already had them); other names are left as they are. Without one, each pending name's email goes
    * again to its last address (the same random value under the `reuse` policy, BR 3.2.2.4.4).
    */
-  async resendOrder(input: DcvResendInput): Promise<Verification[]> {
-    const order = await this.findOrder(input.accountId, input);
-    assertMayHandle(order, input.permissions ?? {}, input.orderNumber !== undefined ? 'orderNumber' : 'baseOrderNumber');
+  async resendOrder(actor: Principal, input: DcvResendInput): Promise<Verification[]> {
+    assertMay(actor, 'send');
+    const accountId = accountIdOf(actor);
+    const order = await this.findOrder(actor, input);
+    await assertMayHandle(order, this.deps.accounts, input.orderNumber !== undefined ? 'orderNumber' : 'baseOrderNumber');
     if (order.state !== 'awaiting_dcv') throw new CoreError('SUBJECT_STATE_INVALID', { state: order.state });
     const ctx = this.verifications.context();
-    const all = await this.deps.store.verificationsOfSubject(order.id);
+    const all = await this.deps.verifications.verificationsOfSubject(order.id);
     const pendingNames = this.pendingNames(order, all);
     const live = all.filter((v) => v.purpose === 'dcv' && effectiveState(v, ctx.now) === 'pending');
     const data = (scope: string[]) => ({ ...templateData(order, scope), ...(input.templateId ? { template: input.templateId } : {}) });
@@ -137,7 +148,7 @@ export class DcvService {
       const last = all.at(-1)?.recipient ?? order.dcvEmail;
       if (orphans.length > 0 && last) await sendTo(last, orphans, undefined);
     } else {
-      const resolved = await this.resolveTargets(input.accountId, order, pendingNames, targets, input.requireOffer ?? false);
+      const resolved = await this.resolveTargets(accountId, order, pendingNames, targets, input.requireOffer ?? false);
       const problems = resolved.flatMap((r) => (r.problem ? [r.problem] : []));
       if (problems.length > 0) {
         throw new CoreError(
@@ -159,11 +170,13 @@ export class DcvService {
         }
         if (scope.length === v.scope.length) continue;
         const version = v.version + 1;
-        extra.expect = { ...extra.expect, verifications: { ...extra.expect?.verifications, [v.id]: v.version } };
-        if (scope.length > 0) extra.verifications?.update?.push({ ...v, scope, updatedAt: ctx.now, version });
+        if (scope.length > 0) extra.verifications?.update?.push({ before: v, after: { ...v, scope, updatedAt: ctx.now, version } });
         else {
-          extra.verifications?.update?.push({ ...v, state: 'cancelled', cancelledAt: ctx.now, updatedAt: ctx.now, version });
-          extra.tokens?.update?.push(...retireTokens(await this.deps.store.tokensOf(v.id), ctx.now));
+          extra.verifications?.update?.push({
+            before: v,
+            after: { ...v, state: 'cancelled', cancelledAt: ctx.now, updatedAt: ctx.now, version },
+          });
+          extra.tokens?.update?.push(...retireTokens(await this.deps.verifications.tokensOf(v.id), ctx.now));
           extra.events?.push(event(ctx, 'verification.cancelled', v, { reason: 'names moved to another address' }));
         }
       }
@@ -175,8 +188,9 @@ export class DcvService {
           undefined,
         );
       const lastEmail = resolved.at(-1)?.email ?? order.dcvEmail;
-      extra.expect = { ...extra.expect, subjects: { [order.id]: order.version } };
-      extra.subjects = { update: [{ ...order, dcvEmail: lastEmail, updatedAt: ctx.now, version: order.version + 1 }] };
+      extra.subjects = {
+        update: [{ before: order, after: { ...order, dcvEmail: lastEmail, updatedAt: ctx.now, version: order.version + 1 } }],
+      };
     }
     if (plans.length === 0) throw new CoreError('SUBJECT_STATE_INVALID', { state: order.state });
     await this.verifications.commitSends(ctx, plans, { enforce: true, extra });
@@ -212,7 +226,7 @@ export class DcvService {
         continue;
       }
       const fail = (problem: DcvTargetProblem) => out.push({ index, email, names: [], problem });
-      if (requireOffer && (await this.deps.store.dcvOfferedDomains(accountId, email, order.domains, since)).length === 0) {
+      if (requireOffer && (await this.deps.dcv.dcvOfferedDomains(accountId, email, order.domains, since)).length === 0) {
         fail('not_offered');
         continue;
       }
@@ -244,16 +258,19 @@ export class DcvService {
    * address (those not allowed are ignored), or, when none is chosen or allowed, to every allowed
    * address. Each address gets its own link; any of them proves the name.
    */
-  async sendForName(input: {
-    accountId: string;
-    name: string;
-    emails?: string[];
-    locale?: string;
-    ip?: string | null;
-  }): Promise<Verification[]> {
+  async sendForName(
+    actor: Principal,
+    input: {
+      name: string;
+      emails?: string[];
+      locale?: string;
+      ip?: string | null;
+    },
+  ): Promise<Verification[]> {
+    assertMay(actor, 'manage_subjects');
     const name = normaliseDomainName(input.name, 'name');
-    const page = await this.deps.store.listSubjects({
-      accountId: input.accountId,
+    const page = await this.deps.subjects.listSubjects({
+      accountId: accountIdOf(actor),
       kinds: ['ssl_order'],
       state: 'awaiting_dcv',
       limit: 100,
@@ -266,7 +283,7 @@ export class DcvService {
     const ctx = this.verifications.context();
     const plans: SendPlan[] = [];
     for (const order of orders) {
-      const all = await this.deps.store.verificationsOfSubject(order.id);
+      const all = await this.deps.verifications.verificationsOfSubject(order.id);
       if (!this.pendingNames(order, all).includes(name)) continue;
       for (const recipient of recipients) {
         const live = all.find((v) => v.purpose === 'dcv' && v.recipient === recipient && effectiveState(v, ctx.now) === 'pending');

@@ -1,3 +1,4 @@
+import { accountIdOf, assertMay, type Principal } from '../access/permissions.js';
 import { parseRecipient } from '../addresses.js';
 import { CoreError, type ErrorCode } from '../errors.js';
 import type { Verification } from '../model.js';
@@ -27,11 +28,11 @@ export class IdentityService {
   ) {}
 
   private async find(accountId: string, email: string): Promise<Subject | null> {
-    return this.deps.store.findSubjectByNumber(accountId, ['email_identity'], email.toLowerCase());
+    return this.deps.subjects.findSubjectByNumber(accountId, ['email_identity'], email.toLowerCase());
   }
 
   private async latest(identity: Subject): Promise<Verification | null> {
-    const vs = await this.deps.store.verificationsOfSubject(identity.id);
+    const vs = await this.deps.verifications.verificationsOfSubject(identity.id);
     const v = vs.at(-1);
     return v ? this.verifications.view(v) : null;
   }
@@ -51,32 +52,33 @@ export class IdentityService {
   }
 
   /** Starts verifying each new address; an address already pending or verified is `exists` (sent again only with `sendIfExist`). */
-  async submit(input: {
-    accountId: string;
-    emails: string[];
-    sendIfExist?: boolean;
-    ip?: string | null;
-    locale?: string;
-  }): Promise<AddressOutcome[]> {
+  async submit(
+    actor: Principal,
+    input: { emails: string[]; sendIfExist?: boolean; ip?: string | null; locale?: string },
+  ): Promise<AddressOutcome[]> {
+    assertMay(actor, 'manage_subjects');
+    const accountId = accountIdOf(actor);
     return this.each(input.emails, async (email) => {
-      const existing = await this.find(input.accountId, email);
+      const existing = await this.find(accountId, email);
       if (existing && existing.state !== 'deleted') {
-        if (input.sendIfExist && existing.state === 'pending') await this.resendOne(input.accountId, email, input.ip ?? null);
+        if (input.sendIfExist && existing.state === 'pending') await this.resendOne(accountId, email, input.ip ?? null);
         return 'exists';
       }
       if (existing) await this.revive(existing, input.ip ?? null, input.locale);
       else
-        await this.subjects.create(
-          { accountId: input.accountId, kind: 'email_identity', emails: [email], locale: input.locale },
+        await this.subjects.record(
+          { accountId, kind: 'email_identity', emails: [email], locale: input.locale },
           { ip: input.ip ?? null, enforceQuota: true },
         );
       return 'success';
     });
   }
 
-  async resend(input: { accountId: string; emails: string[]; ip?: string | null }): Promise<AddressOutcome[]> {
+  async resend(actor: Principal, input: { emails: string[]; ip?: string | null }): Promise<AddressOutcome[]> {
+    assertMay(actor, 'send');
+    const accountId = accountIdOf(actor);
     return this.each(input.emails, async (email) => {
-      await this.resendOne(input.accountId, email, input.ip ?? null);
+      await this.resendOne(accountId, email, input.ip ?? null);
       return 'success';
     });
   }
@@ -90,7 +92,7 @@ export class IdentityService {
       await this.revive(identity, ip, v.locale);
       return;
     }
-    await this.verifications.resend(v.id, accountId, { ip });
+    await this.verifications.resendScoped(accountId, v.id, { ip });
   }
 
   /** A deleted or expired identity starts over with a new verification. */
@@ -107,29 +109,36 @@ export class IdentityService {
     await this.verifications.commitSends(ctx, [plan], {
       enforce: true,
       extra: {
-        expect: { subjects: { [identity.id]: identity.version } },
-        subjects: { update: [{ ...identity, state: 'pending', updatedAt: ctx.now, version: identity.version + 1 }] },
+        subjects: {
+          update: [{ before: identity, after: { ...identity, state: 'pending', updatedAt: ctx.now, version: identity.version + 1 } }],
+        },
       },
     });
   }
 
-  async query(accountId: string, email: string): Promise<IdentityView> {
-    const identity = await this.find(accountId, parseRecipient(email, 'Email'));
+  async query(actor: Principal, email: string): Promise<IdentityView> {
+    assertMay(actor, 'read');
+    const identity = await this.find(accountIdOf(actor), parseRecipient(email, 'Email'));
     if (!identity || identity.state === 'deleted') throw new CoreError('SUBJECT_NOT_FOUND', { field: 'Email' });
     return { identity, verification: await this.latest(identity) };
   }
 
   /** Removes each address: its links stop working and it no longer exists for query, list or resend. */
-  async delete(input: { accountId: string; emails: string[] }): Promise<AddressOutcome[]> {
+  async delete(actor: Principal, input: { emails: string[] }): Promise<AddressOutcome[]> {
+    assertMay(actor, 'manage_subjects');
+    const accountId = accountIdOf(actor);
     return this.each(input.emails, async (email) => {
-      const identity = await this.find(input.accountId, email);
+      const identity = await this.find(accountId, email);
       if (!identity || identity.state === 'deleted') throw new CoreError('SUBJECT_NOT_FOUND', { field: 'Email' });
       const ctx = this.verifications.context();
-      const live = (await this.deps.store.verificationsOfSubject(identity.id)).filter((v) => effectiveState(v, ctx.now) === 'pending');
-      for (const v of live) await this.verifications.cancel(v.id, input.accountId);
-      const result = await this.deps.store.commit({
-        expect: { subjects: { [identity.id]: identity.version } },
-        subjects: { update: [{ ...identity, state: 'deleted', updatedAt: ctx.now, version: identity.version + 1 }] },
+      const live = (await this.deps.verifications.verificationsOfSubject(identity.id)).filter(
+        (v) => effectiveState(v, ctx.now) === 'pending',
+      );
+      for (const v of live) await this.verifications.cancelScoped(accountId, v.id);
+      const result = await this.deps.transactor.commit({
+        subjects: {
+          update: [{ before: identity, after: { ...identity, state: 'deleted', updatedAt: ctx.now, version: identity.version + 1 } }],
+        },
         events: [event(ctx, 'subject.deleted', { accountId: identity.accountId, subjectId: identity.id })],
       });
       if (!result.ok) throw new CoreError('CONCURRENT_UPDATE');
@@ -137,18 +146,21 @@ export class IdentityService {
     });
   }
 
-  async list(input: {
-    accountId: string;
-    email?: string;
-    verified?: boolean;
-    createdFrom?: number;
-    createdTo?: number;
-    page: number;
-    pageSize: number;
-  }): Promise<{ items: Subject[]; total: number }> {
-    return this.deps.store.pageSubjects(
+  async list(
+    actor: Principal,
+    input: {
+      email?: string;
+      verified?: boolean;
+      createdFrom?: number;
+      createdTo?: number;
+      page: number;
+      pageSize: number;
+    },
+  ): Promise<{ items: Subject[]; total: number }> {
+    assertMay(actor, 'read');
+    return this.deps.subjects.pageSubjects(
       {
-        accountId: input.accountId,
+        accountId: accountIdOf(actor),
         kinds: ['email_identity'],
         states: input.verified === undefined ? ['pending', 'verified'] : [input.verified ? 'verified' : 'pending'],
         number: input.email?.toLowerCase(),

@@ -1,30 +1,25 @@
-import type { Clock, VerificationStore } from '../ports.js';
+import type { Clock } from '../clock.js';
+import type { QuotaPersister } from '../quotas/port.js';
+import type { NoncePersister } from './port.js';
 
 export type Admission = 'admitted' | 'replayed' | 'throttled';
 
 /**
  * Signed-request hygiene kept in the store, so it holds across restarts and nodes: a nonce is
- * accepted once within its memory window, and a credential may make at most `perSecond` requests a
- * second. Both are charged in one transaction.
+ * accepted once within its memory window (a unique key), and a credential may make at most
+ * `perSecond` requests a second (an atomic check-and-charge).
  */
 export class ReplayGuard {
   constructor(
-    private readonly store: Pick<VerificationStore, 'commit'>,
+    private readonly nonces: NoncePersister,
+    private readonly quotas: QuotaPersister,
     private readonly clock: Clock,
   ) {}
 
   async admit(credential: string, nonce: string, limits: { nonceMemoryMs: number; perSecond: number }): Promise<Admission> {
-    const result = await this.store.commit({
-      quota: {
-        sends: [
-          [{ name: 'signature_nonce', key: `nonce:${credential}:${nonce}`, windowMs: limits.nonceMemoryMs, limit: 1 }],
-          [{ name: 'client_rate', key: `rate:${credential}`, windowMs: 1000, limit: limits.perSecond }],
-        ],
-        at: this.clock.now(),
-        enforce: true,
-      },
-    });
-    if (result.ok) return 'admitted';
-    return result.reason === 'quota' && result.rule === 'client_rate' ? 'throttled' : 'replayed';
+    const at = this.clock.now();
+    const rate = await this.quotas.take([{ name: 'client_rate', key: `rate:${credential}`, windowMs: 1000, limit: limits.perSecond }], at);
+    if (!rate.ok) return 'throttled';
+    return (await this.nonces.use(`nonce:${credential}:${nonce}`, at, at + limits.nonceMemoryMs)) ? 'admitted' : 'replayed';
   }
 }

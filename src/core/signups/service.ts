@@ -22,11 +22,11 @@ export class SignupService {
   ) {}
 
   private find(email: string): Promise<Subject | null> {
-    return this.deps.store.findSubjectByNumber(null, ['signup'], email.toLowerCase());
+    return this.deps.subjects.findSubjectByNumber(null, ['signup'], email.toLowerCase());
   }
 
   private async latest(s: Subject): Promise<Verification | null> {
-    return (await this.deps.store.verificationsOfSubject(s.id)).at(-1) ?? null;
+    return (await this.deps.verifications.verificationsOfSubject(s.id)).at(-1) ?? null;
   }
 
   /** Quietly absorbs what must not reach an anonymous caller: quota refusals, races, unknown addresses. */
@@ -52,7 +52,7 @@ export class SignupService {
       if (input.firstName) attributes.firstName = input.firstName;
       if (input.lastName) attributes.lastName = input.lastName;
       if (input.invitationCode) attributes.invitationCode = input.invitationCode;
-      await this.subjects.create(
+      await this.subjects.record(
         { accountId: null, kind: 'signup', emails: [email], attributes },
         { ip: input.ip, enforceQuota: true, limitIp: input.ip },
       );
@@ -75,7 +75,7 @@ export class SignupService {
   private async resendFor(s: Subject, ip: string | null): Promise<void> {
     const v = await this.latest(s);
     if (v && this.verifications.view(v).state === 'pending') {
-      await this.verifications.resend(v.id, undefined, { ip, anonymous: true });
+      await this.verifications.resendScoped(undefined, v.id, { ip, anonymous: true });
       return;
     }
     await this.reissue(s, ip, v?.locale ?? 'en');
@@ -105,7 +105,7 @@ export class SignupService {
       if (e.code !== 'TOKEN_EXPIRED') return 'invalid';
     }
     const v = await this.verifications.findByToken(code);
-    const s = v?.subjectId ? await this.deps.store.getSubject(v.subjectId) : null;
+    const s = v?.subjectId ? await this.deps.subjects.getSubject(v.subjectId) : null;
     if (!v || s?.kind !== 'signup' || s.state !== 'pending_activation') return 'invalid';
     await this.silently(() => this.reissue(s, ip, v.locale));
     return 'expired_resent';
@@ -122,36 +122,38 @@ export class SignupService {
   }): Promise<void> {
     const email = parseRecipient(input.email, 'EmailAddress');
     const v = await this.verifications.findByToken(input.code);
-    const s = v?.subjectId ? await this.deps.store.getSubject(v.subjectId) : null;
+    const s = v?.subjectId ? await this.deps.subjects.getSubject(v.subjectId) : null;
     if (!v || !s || s.kind !== 'signup' || v.recipient.toLowerCase() !== email.toLowerCase()) throw new CoreError('TOKEN_INVALID');
     if (s.state === 'activated') throw new CoreError('SUBJECT_STATE_INVALID', { state: s.state });
     await this.verifications.confirm(input.code, input.ip);
-    const activated = await this.deps.store.getSubject(s.id);
+    const activated = await this.deps.subjects.getSubject(s.id);
     if (!activated) return;
     const ctx = this.verifications.context();
-    await this.deps.store.commit({
+    await this.deps.transactor.commit({
       subjects: {
         update: [
           {
-            ...activated,
-            attributes: {
-              ...activated.attributes,
-              passwordHash: await hashPassword(input.password),
-              ...(input.firstName ? { firstName: input.firstName } : {}),
-              ...(input.lastName ? { lastName: input.lastName } : {}),
+            before: activated,
+            after: {
+              ...activated,
+              attributes: {
+                ...activated.attributes,
+                passwordHash: await hashPassword(input.password),
+                ...(input.firstName ? { firstName: input.firstName } : {}),
+                ...(input.lastName ? { lastName: input.lastName } : {}),
+              },
+              updatedAt: ctx.now,
+              version: activated.version + 1,
             },
-            updatedAt: ctx.now,
-            version: activated.version + 1,
           },
         ],
       },
-      expect: { subjects: { [activated.id]: activated.version } },
       events: [event(ctx, 'signup.completed', { accountId: null, subjectId: s.id })],
     });
   }
 
   private async audit(type: string, s: Subject | null, ip: string | null): Promise<void> {
     const ctx = this.verifications.context();
-    await this.deps.store.commit({ events: [event(ctx, type, s ? { accountId: null, subjectId: s.id } : null, { ip })] });
+    await this.deps.audit.append([event(ctx, type, s ? { accountId: null, subjectId: s.id } : null, { ip })]);
   }
 }

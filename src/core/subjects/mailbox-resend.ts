@@ -1,3 +1,4 @@
+import { accountIdOf, assertMay, type Principal } from '../access/permissions.js';
 import { parseRecipient } from '../addresses.js';
 import { CoreError } from '../errors.js';
 import type { Verification } from '../model.js';
@@ -20,20 +21,15 @@ export class MailboxResendService {
   ) {}
 
   async findOrder(accountId: string, orderNumber: string): Promise<Subject> {
-    const order = await this.deps.store.findSubjectByNumber(accountId, ['smime_order'], orderNumber);
+    const order = await this.deps.subjects.findSubjectByNumber(accountId, ['smime_order'], orderNumber);
     if (!order) throw new CoreError('SUBJECT_NOT_FOUND', { field: 'orderNumber' });
     return order;
   }
 
-  async resend(input: {
-    accountId: string;
-    orderNumber: string;
-    emails?: string[];
-    ip?: string | null;
-    permissions?: Record<string, boolean>;
-  }): Promise<Verification[]> {
-    const order = await this.findOrder(input.accountId, input.orderNumber);
-    assertMayHandle(order, input.permissions ?? {}, 'orderNumber');
+  async resend(actor: Principal, input: { orderNumber: string; emails?: string[]; ip?: string | null }): Promise<Verification[]> {
+    assertMay(actor, 'send');
+    const order = await this.findOrder(accountIdOf(actor), input.orderNumber);
+    await assertMayHandle(order, this.deps.accounts, 'orderNumber');
     const targets =
       input.emails?.map((e) => {
         let address: string;
@@ -48,7 +44,7 @@ export class MailboxResendService {
       }) ?? order.emails;
     if (order.state !== subjectRules.smime_order.waitingState) throw new CoreError('SUBJECT_STATE_INVALID', { state: order.state });
     const ctx = this.verifications.context();
-    const all = await this.deps.store.verificationsOfSubject(order.id);
+    const all = await this.deps.verifications.verificationsOfSubject(order.id);
     const plans: SendPlan[] = [];
     for (const mailbox of new Set(targets)) {
       const mine = all.filter((v) => v.recipient === mailbox && v.purpose === 'smime_mailbox');

@@ -1,13 +1,16 @@
 import validator from 'validator';
+import { assertMay, type Principal, scopeOf } from '../access/permissions.js';
+import { targetAccount } from '../access/target-account.js';
 import { parseRecipient } from '../addresses.js';
 import { CoreError } from '../errors.js';
 import type { Verification } from '../model.js';
-import type { Page, SubjectFilter } from '../ports.js';
+import type { Page } from '../page.js';
 import { event, planCreate } from '../verification/lifecycle.js';
 import { normaliseLocale } from '../verification/locales.js';
-import type { AccountScope, ServiceDeps, VerificationService } from '../verification/service.js';
+import type { ServiceDeps, VerificationService } from '../verification/service.js';
 import { subjectRules } from './kinds.js';
 import type { Subject, SubjectKind } from './model.js';
+import type { SubjectFilter } from './port.js';
 import { templateData } from './template-data.js';
 
 export interface NewSubject {
@@ -77,25 +80,37 @@ export class SubjectService {
   }
 
   /**
-   * Stores the subject and, when it waits on its recipients, its verifications and first emails,
-   * in one transaction. The sends count towards quotas; they are refused by them only with
-   * `enforceQuota` (a caller asking to verify an address), not when recording an order that exists.
+   * Stores a subject for `actor` (named by `account` for the operator) and, when it waits on its
+   * recipients, its verifications and first emails, in one transaction. The sends pass the same
+   * quotas as a resend; only the operator's fixtures may record them without being refused.
    */
   async create(
+    actor: Principal,
+    input: Omit<NewSubject, 'accountId'> & { account?: string },
+    options: { ip?: string | null } = {},
+  ): Promise<{ subject: Subject; verifications: Verification[] }> {
+    assertMay(actor, 'manage_subjects');
+    const accountId = await targetAccount(this.deps.accounts, actor, input.account);
+    return this.record({ ...input, accountId }, { ip: options.ip ?? null, enforceQuota: true });
+  }
+
+  /** Stores a subject on behalf of a core service or the operator's fixtures; see `create`. */
+  async record(
     input: NewSubject,
     options: {
       ip?: string | null;
-      enforceQuota?: boolean;
+      /** false: the sends are charged but never refused (seeding orders that exist at the vendor). */
+      enforceQuota: boolean;
       /** An anonymous caller's IP, charged against the per-IP ceiling. */
       limitIp?: string | null;
-    } = {},
+    },
   ): Promise<{ subject: Subject; verifications: Verification[] }> {
-    const { ip = null, enforceQuota = false, limitIp = null } = options;
+    const { ip = null, enforceQuota, limitIp = null } = options;
     const ctx = this.verifications.context();
     const subject = this.prepare(input, ctx.newId(), ctx.now);
     const orderKinds: SubjectKind[] = ['smime_order', 'ssl_order'];
     const sameNumberKinds = orderKinds.includes(subject.kind) ? orderKinds : [subject.kind];
-    if (subject.number && (await this.deps.store.findSubjectByNumber(subject.accountId, sameNumberKinds, subject.number))) {
+    if (subject.number && (await this.deps.subjects.findSubjectByNumber(subject.accountId, sameNumberKinds, subject.number))) {
       throw new CoreError('SUBJECT_EXISTS', { field: 'number' });
     }
     const rules = subjectRules[subject.kind];
@@ -137,17 +152,20 @@ export class SubjectService {
     return { subject, verifications: plans.map((p) => this.verifications.view(p.verification)) };
   }
 
-  async get(id: string, scope: AccountScope): Promise<Subject> {
-    const s = await this.deps.store.getSubject(id);
+  async get(actor: Principal, id: string): Promise<Subject> {
+    assertMay(actor, 'read');
+    const scope = scopeOf(actor);
+    const s = await this.deps.subjects.getSubject(id);
     if (!s || (scope !== undefined && s.accountId !== scope)) throw new CoreError('SUBJECT_NOT_FOUND');
     return s;
   }
 
-  async list(filter: SubjectFilter): Promise<Page<Subject>> {
-    return this.deps.store.listSubjects(filter);
+  async list(actor: Principal, filter: SubjectFilter): Promise<Page<Subject>> {
+    assertMay(actor, 'read');
+    return this.deps.subjects.listSubjects({ ...filter, accountId: scopeOf(actor) ?? filter.accountId });
   }
 
   async verificationsOf(subject: Subject): Promise<Verification[]> {
-    return (await this.deps.store.verificationsOfSubject(subject.id)).map((v) => this.verifications.view(v));
+    return (await this.deps.verifications.verificationsOfSubject(subject.id)).map((v) => this.verifications.view(v));
   }
 }

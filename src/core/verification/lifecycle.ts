@@ -83,8 +83,8 @@ export interface NewVerificationInput {
 }
 
 export interface SendPlan {
-  /** A new verification (insert) or a send of an existing one (update, guarded by its version). */
-  isNew: boolean;
+  /** The verification as read, for a send of an existing one (an update guarded by its version); null for a new one. */
+  before: Verification | null;
   verification: Verification;
   tokens: { insert: TokenRecord[]; update: TokenRecord[] };
   message: Message;
@@ -116,7 +116,7 @@ export const planCreate = (ctx: LifecycleContext, input: NewVerificationInput): 
     version: 1,
   };
   return {
-    isNew: true,
+    before: null,
     verification,
     tokens: { insert: [token], update: [] },
     message: outboxMessage(ctx, verification, input.data ?? {}),
@@ -179,7 +179,7 @@ export const planResend = (ctx: LifecycleContext, v: Verification, current: Toke
     version: v.version + 1,
   };
   return {
-    isNew: false,
+    before: v,
     verification,
     tokens,
     message: outboxMessage(ctx, verification, input.data ?? {}),

@@ -1,6 +1,6 @@
 import { recipientKey } from '../addresses.js';
 import type { Purpose } from '../model.js';
-import type { QuotaRule } from '../ports.js';
+import type { QuotaRule } from '../quotas/port.js';
 
 export const resendPolicies = ['reuse', 'rotate', 'rotate-with-grace'] as const;
 export type ResendPolicy = (typeof resendPolicies)[number];

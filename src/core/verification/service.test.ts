@@ -1,7 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../test/helpers/service.js';
-import { SqliteStore } from '../../store/sqlite/adapter.js';
-import { migrate } from '../../store/sqlite/database.js';
+import { migrate, openDatabase } from '../../store/sqlite/database.js';
+import { sqliteStore } from '../../store/sqlite/store.js';
+import type { Store } from '../../store/store.js';
+import { OPERATOR, type Principal } from '../access/permissions.js';
 import { CoreError } from '../errors.js';
 import { newId } from '../ids.js';
 import { deriveServerKeys, unseal } from '../secrets.js';
@@ -12,20 +14,34 @@ import { VerificationService } from './service.js';
 const keys = deriveServerKeys('unit-test-secret-key-0123456789abcdef');
 
 const setup = (policies: Partial<Policies> = {}) => {
-  const store = SqliteStore.open(':memory:');
-  migrate(store.db);
+  const db = openDatabase(':memory:');
+  migrate(db);
+  const store = sqliteStore(db);
   const clock = new ManualClock();
-  const deps = { store, clock, keys, policies: { ...defaultPolicies, cooldownMs: 0, ...policies }, newId, messageIdDomain: 'test' };
+  const deps = {
+    transactor: store.transactor,
+    verifications: store.verifications,
+    subjects: store.subjects,
+    audit: store.audit,
+    accounts: store.accounts,
+    clock,
+    keys,
+    policies: { ...defaultPolicies, cooldownMs: 0, ...policies },
+    newId,
+    messageIdDomain: 'test',
+  };
   const service = new VerificationService(deps);
-  return { store, clock, service, subjects: new SubjectService(deps, service) };
+  return { store, db, clock, service, subjects: new SubjectService(deps, service) };
 };
 
 /** The token the courier would put in the link of this message. */
-const linkToken = async (store: SqliteStore, messageId: string) => {
-  const m = await store.getMessage(messageId);
-  const t = await store.getToken(m?.tokenId ?? '');
+const linkToken = async (store: Store, messageId: string) => {
+  const m = await store.messages.getMessage(messageId);
+  const t = await store.verifications.getToken(m?.tokenId ?? '');
   return unseal(keys.seal, t?.sealed ?? '');
 };
+
+const other: Principal = { kind: 'account', accountId: 'other-account', permissions: new Set(['read', 'send']) };
 
 const code = (p: Promise<unknown>) =>
   p.then(
@@ -33,8 +49,8 @@ const code = (p: Promise<unknown>) =>
     (e) => (e instanceof CoreError ? e.code : `unexpected: ${e}`),
   );
 
-const messagesOf = async (store: SqliteStore, verificationId: string) =>
-  (await store.listMessages({ verificationId, limit: 10 })).items.reverse();
+const messagesOf = async (store: Store, verificationId: string) =>
+  (await store.messages.listMessages({ verificationId, limit: 10 })).items.reverse();
 
 describe('verification lifecycle', () => {
   let env: ReturnType<typeof setup>;
@@ -43,8 +59,8 @@ describe('verification lifecycle', () => {
   });
 
   it('reuse (DCV): a resend repeats the same random value', async () => {
-    const v = await env.service.create({ accountId: null, recipient: 'admin@example.com', purpose: 'dcv' });
-    await env.service.resend(v.id, undefined);
+    const v = await env.service.create(OPERATOR, { recipient: 'admin@example.com', purpose: 'dcv' });
+    await env.service.resend(OPERATOR, v.id);
     const [m1, m2] = await messagesOf(env.store, v.id);
     expect(m2?.tokenId).toBe(m1?.tokenId);
     expect(await linkToken(env.store, m2!.id)).toBe(await linkToken(env.store, m1!.id));
@@ -52,10 +68,10 @@ describe('verification lifecycle', () => {
   });
 
   it('reuse with a new recipient: a new random value, and the old one stops working', async () => {
-    const v = await env.service.create({ accountId: null, recipient: 'admin@example.com', purpose: 'dcv' });
+    const v = await env.service.create(OPERATOR, { recipient: 'admin@example.com', purpose: 'dcv' });
     const [m1] = await messagesOf(env.store, v.id);
     const old = await linkToken(env.store, m1!.id);
-    const { verification } = await env.service.resend(v.id, undefined, { recipient: 'hostmaster@example.com' });
+    const { verification } = await env.service.resend(OPERATOR, v.id, { recipient: 'hostmaster@example.com' });
     expect(verification.recipient).toBe('hostmaster@example.com');
     const [, m2] = await messagesOf(env.store, v.id);
     expect(m2?.tokenId).not.toBe(m1?.tokenId);
@@ -65,19 +81,19 @@ describe('verification lifecycle', () => {
 
   it('rotate: the previous link stops working at once', async () => {
     env = setup({ resendPolicy: { ...defaultPolicies.resendPolicy, email_ownership: 'rotate' } });
-    const v = await env.service.create({ accountId: null, recipient: 'a@example.com', purpose: 'email_ownership' });
+    const v = await env.service.create(OPERATOR, { recipient: 'a@example.com', purpose: 'email_ownership' });
     const [m1] = await messagesOf(env.store, v.id);
     const old = await linkToken(env.store, m1!.id);
-    await env.service.resend(v.id, undefined);
+    await env.service.resend(OPERATOR, v.id);
     expect(await code(env.service.confirm(old))).toBe('TOKEN_EXPIRED');
   });
 
   it('rotate-with-grace: the previous link works during the grace period only', async () => {
     env = setup({ graceMs: 60_000 });
-    const v = await env.service.create({ accountId: null, recipient: 'a@example.com', purpose: 'email_ownership' });
+    const v = await env.service.create(OPERATOR, { recipient: 'a@example.com', purpose: 'email_ownership' });
     const [m1] = await messagesOf(env.store, v.id);
     const old = await linkToken(env.store, m1!.id);
-    await env.service.resend(v.id, undefined);
+    await env.service.resend(OPERATOR, v.id);
     expect((await env.service.inspect(old)).id).toBe(v.id);
     env.clock.advance(60_001);
     expect(await code(env.service.confirm(old))).toBe('TOKEN_EXPIRED');
@@ -86,44 +102,43 @@ describe('verification lifecycle', () => {
   });
 
   it('tokens are single use, expire, and are stored only hashed (sealed for the courier)', async () => {
-    const v = await env.service.create({ accountId: null, recipient: 'a@example.com', purpose: 'email_ownership' });
+    const v = await env.service.create(OPERATOR, { recipient: 'a@example.com', purpose: 'email_ownership' });
     const [m1] = await messagesOf(env.store, v.id);
     const token = await linkToken(env.store, m1!.id);
     expect(Buffer.from(token, 'base64url').length).toBeGreaterThanOrEqual(16);
     const dump =
-      JSON.stringify(env.store.db.prepare('SELECT * FROM tokens').all()) +
-      JSON.stringify(env.store.db.prepare('SELECT * FROM messages').all());
+      JSON.stringify(env.db.prepare('SELECT * FROM tokens').all()) + JSON.stringify(env.db.prepare('SELECT * FROM messages').all());
     expect(dump).not.toContain(token);
     expect((await env.service.confirm(token)).state).toBe('confirmed');
     expect(await code(env.service.confirm(token))).toBe('TOKEN_USED');
-    expect((await env.store.tokensOf(v.id)).every((t) => t.sealed === null)).toBe(true);
-    expect(await code(env.service.resend(v.id, undefined))).toBe('VERIFICATION_CONFIRMED');
+    expect((await env.store.verifications.tokensOf(v.id)).every((t) => t.sealed === null)).toBe(true);
+    expect(await code(env.service.resend(OPERATOR, v.id))).toBe('VERIFICATION_CONFIRMED');
     expect(await code(env.service.confirm('never-issued-token-value'))).toBe('TOKEN_INVALID');
   });
 
   it('expiry: an overdue link is refused, the sweep marks the verification expired, a resend is refused', async () => {
-    const v = await env.service.create({ accountId: null, recipient: 'a@example.com', purpose: 'email_ownership' });
+    const v = await env.service.create(OPERATOR, { recipient: 'a@example.com', purpose: 'email_ownership' });
     const [m1] = await messagesOf(env.store, v.id);
     const token = await linkToken(env.store, m1!.id);
     env.clock.advance(defaultPolicies.tokenTtlMs);
-    expect((await env.service.get(v.id, undefined)).state).toBe('expired');
+    expect((await env.service.get(OPERATOR, v.id)).state).toBe('expired');
     expect(await code(env.service.confirm(token))).toBe('TOKEN_EXPIRED');
     expect(await env.service.expireDue()).toBe(1);
-    expect((await env.store.getVerification(v.id))?.state).toBe('expired');
-    expect(await code(env.service.resend(v.id, undefined))).toBe('VERIFICATION_EXPIRED');
+    expect((await env.store.verifications.getVerification(v.id))?.state).toBe('expired');
+    expect(await code(env.service.resend(OPERATOR, v.id))).toBe('VERIFICATION_EXPIRED');
   });
 
   it('cancel: links stop working; an account cannot see another account’s verification', async () => {
-    const v = await env.service.create({ accountId: null, recipient: 'a@example.com', purpose: 'email_ownership' });
+    const v = await env.service.create(OPERATOR, { recipient: 'a@example.com', purpose: 'email_ownership' });
     const [m1] = await messagesOf(env.store, v.id);
     const token = await linkToken(env.store, m1!.id);
-    expect(await code(env.service.cancel(v.id, 'other-account'))).toBe('VERIFICATION_NOT_FOUND');
-    expect((await env.service.cancel(v.id, undefined)).state).toBe('cancelled');
+    expect(await code(env.service.cancel(other, v.id))).toBe('VERIFICATION_NOT_FOUND');
+    expect((await env.service.cancel(OPERATOR, v.id)).state).toBe('cancelled');
     expect(await code(env.service.confirm(token))).toBe('TOKEN_INVALID');
   });
 
   it('concurrent confirms of one token: exactly one succeeds', async () => {
-    const v = await env.service.create({ accountId: null, recipient: 'a@example.com', purpose: 'email_ownership' });
+    const v = await env.service.create(OPERATOR, { recipient: 'a@example.com', purpose: 'email_ownership' });
     const [m1] = await messagesOf(env.store, v.id);
     const token = await linkToken(env.store, m1!.id);
     const results = await Promise.all(Array.from({ length: 8 }, () => code(env.service.confirm(token))));
@@ -135,46 +150,57 @@ describe('verification lifecycle', () => {
 describe('subjects follow their verifications', () => {
   it('an SSL order awaiting DCV gets one email for its names and is validated when it is confirmed', async () => {
     const env = setup();
-    const { subject, verifications } = await env.subjects.create({
-      accountId: null,
-      kind: 'ssl_order',
-      number: '1234567',
-      domains: ['example.com', 'www.example.com'],
-      dcvEmail: 'admin@example.com',
-    });
+    const { subject, verifications } = await env.subjects.record(
+      {
+        accountId: null,
+        kind: 'ssl_order',
+        number: '1234567',
+        domains: ['example.com', 'www.example.com'],
+        dcvEmail: 'admin@example.com',
+      },
+      { enforceQuota: true },
+    );
     expect(verifications).toHaveLength(1);
     expect(verifications[0]?.scope).toEqual(['example.com', 'www.example.com']);
     const [m] = await messagesOf(env.store, verifications[0]!.id);
     expect(m?.data).toEqual({ orderNumber: '1234567', domains: 'example.com, www.example.com' });
     await env.service.confirm(await linkToken(env.store, m!.id));
-    expect((await env.store.getSubject(subject.id))?.state).toBe('validated');
-    expect(await code(env.subjects.create({ accountId: null, kind: 'smime_order', number: '1234567', emails: ['x@example.com'] }))).toBe(
-      'SUBJECT_EXISTS',
-    );
+    expect((await env.store.subjects.getSubject(subject.id))?.state).toBe('validated');
+    expect(
+      await code(
+        env.subjects.record({ accountId: null, kind: 'smime_order', number: '1234567', emails: ['x@example.com'] }, { enforceQuota: true }),
+      ),
+    ).toBe('SUBJECT_EXISTS');
   });
 
   it('an issued S/MIME order is collected once every mailbox is confirmed; other states send nothing', async () => {
     const env = setup();
-    const { subject, verifications } = await env.subjects.create({
-      accountId: null,
-      kind: 'smime_order',
-      number: '123456789',
-      emails: ['alice@example.com', 'alice.backup@example.com'],
-      state: 'issued',
-    });
+    const { subject, verifications } = await env.subjects.record(
+      {
+        accountId: null,
+        kind: 'smime_order',
+        number: '123456789',
+        emails: ['alice@example.com', 'alice.backup@example.com'],
+        state: 'issued',
+      },
+      { enforceQuota: true },
+    );
     expect(verifications.map((v) => v.recipient)).toEqual(['alice@example.com', 'alice.backup@example.com']);
     for (const [i, v] of verifications.entries()) {
       const [m] = await messagesOf(env.store, v.id);
       await env.service.confirm(await linkToken(env.store, m!.id));
-      expect((await env.store.getSubject(subject.id))?.state).toBe(i === 0 ? 'issued' : 'collected');
+      expect((await env.store.subjects.getSubject(subject.id))?.state).toBe(i === 0 ? 'issued' : 'collected');
     }
-    const pending = await env.subjects.create({
-      accountId: null,
-      kind: 'smime_order',
-      number: '5',
-      emails: ['b@example.com'],
-      state: 'being_issued',
-    });
+    const pending = await env.subjects.record(
+      {
+        accountId: null,
+        kind: 'smime_order',
+        number: '5',
+        emails: ['b@example.com'],
+        state: 'being_issued',
+      },
+      { enforceQuota: true },
+    );
     expect(pending.verifications).toEqual([]);
     expect(
       await code(
@@ -187,9 +213,12 @@ describe('subjects follow their verifications', () => {
 
   it('a resend of an order no longer waiting on its recipients is refused with the state', async () => {
     const env = setup();
-    const { subject, verifications } = await env.subjects.create({ accountId: null, kind: 'signup', emails: ['jane@example.com'] });
-    env.store.db.prepare("UPDATE subjects SET state = 'activated' WHERE id = ?").run(subject.id);
-    const err = await env.service.resend(verifications[0]!.id, undefined).catch((e) => e);
+    const { subject, verifications } = await env.subjects.record(
+      { accountId: null, kind: 'signup', emails: ['jane@example.com'] },
+      { enforceQuota: true },
+    );
+    env.db.prepare("UPDATE subjects SET state = 'activated' WHERE id = ?").run(subject.id);
+    const err = await env.service.resend(OPERATOR, verifications[0]!.id).catch((e) => e);
     expect(err).toBeInstanceOf(CoreError);
     expect(err.details.state).toBe('activated');
   });

@@ -1,11 +1,18 @@
+import { assertMay, type Principal, scopeOf } from '../access/permissions.js';
+import { targetAccount } from '../access/target-account.js';
+import type { AccountPersister } from '../accounts/port.js';
 import { parseRecipient } from '../addresses.js';
+import type { AuditPersister } from '../audit/port.js';
+import type { Clock } from '../clock.js';
 import { CoreError } from '../errors.js';
 import type { Purpose, TokenRecord, Verification } from '../model.js';
-import type { Clock, Page, VerificationFilter, VerificationStore, WriteBatch } from '../ports.js';
+import type { Page } from '../page.js';
 import type { ServerKeys } from '../secrets.js';
 import { subjectRules } from '../subjects/kinds.js';
 import type { Subject } from '../subjects/model.js';
+import type { SubjectReads } from '../subjects/port.js';
 import { templateData } from '../subjects/template-data.js';
+import type { Transactor, WriteBatch } from '../unit-of-work.js';
 import {
   assertConfirmable,
   assertPending,
@@ -20,9 +27,15 @@ import {
 } from './lifecycle.js';
 import { normaliseLocale } from './locales.js';
 import { type Policies, quotaRules } from './policies.js';
+import type { VerificationFilter, VerificationReads } from './port.js';
 
 export interface ServiceDeps {
-  store: VerificationStore;
+  transactor: Transactor;
+  verifications: VerificationReads;
+  subjects: SubjectReads;
+  audit: AuditPersister;
+  /** Account lookups: the account a record belongs to, and account flags (vouchers). */
+  accounts: Pick<AccountPersister, 'getAccount' | 'findAccountByName'>;
   clock: Clock;
   keys: ServerKeys;
   policies: Policies;
@@ -36,6 +49,15 @@ export interface ServiceDeps {
 
 /** Who asks: undefined is the operator (admin), a string limits the request to that account. */
 export type AccountScope = string | undefined;
+
+export interface ResendRequest {
+  recipient?: string;
+  scope?: string[];
+  locale?: string;
+  ip?: string | null;
+  /** An unauthenticated caller: its IP is charged against the per-IP ceiling. */
+  anonymous?: boolean;
+}
 
 const MAX_CONFLICT_RETRIES = 5;
 
@@ -52,53 +74,62 @@ export class VerificationService {
     return { ...v, state: effectiveState(v, this.deps.clock.now()) };
   }
 
-  async create(input: {
-    accountId: string | null;
-    recipient: string;
-    purpose: Purpose;
-    locale?: string;
-    ip?: string | null;
-    /** An unauthenticated caller: its IP is charged against the per-IP ceiling. */
-    anonymous?: boolean;
-  }): Promise<Verification> {
+  /** A new verification and its first email; `account` names the owner (an account credential implies its own). */
+  async create(
+    actor: Principal,
+    input: { account?: string; recipient: string; purpose: Purpose; locale?: string; ip?: string | null },
+  ): Promise<Verification> {
+    assertMay(actor, 'send');
+    const recipient = parseRecipient(input.recipient);
+    const accountId = await targetAccount(this.deps.accounts, actor, input.account);
     const ctx = this.context();
     const plan = planCreate(ctx, {
-      accountId: input.accountId,
-      recipient: parseRecipient(input.recipient),
+      accountId,
+      recipient,
       purpose: input.purpose,
       locale: normaliseLocale(input.locale),
       ip: input.ip ?? null,
     });
-    await this.commitSends(ctx, [plan], { enforce: true, limitIp: input.anonymous ? (input.ip ?? null) : null });
+    await this.commitSends(ctx, [plan], { enforce: true });
     return this.view(plan.verification);
   }
 
-  async get(id: string, scope: AccountScope): Promise<Verification> {
-    const v = await this.deps.store.getVerification(id);
+  async get(actor: Principal, id: string): Promise<Verification> {
+    assertMay(actor, 'read');
+    const scope = scopeOf(actor);
+    const v = await this.deps.verifications.getVerification(id);
     if (!v || (scope !== undefined && v.accountId !== scope)) throw new CoreError('VERIFICATION_NOT_FOUND');
     return this.view(v);
   }
 
-  async list(filter: Omit<VerificationFilter, 'now'>): Promise<Page<Verification>> {
-    const page = await this.deps.store.listVerifications({ ...filter, now: this.deps.clock.now() });
+  async list(actor: Principal, filter: Omit<VerificationFilter, 'now'>): Promise<Page<Verification>> {
+    assertMay(actor, 'read');
+    const accountId = scopeOf(actor) ?? filter.accountId;
+    const page = await this.deps.verifications.listVerifications({ ...filter, accountId, now: this.deps.clock.now() });
     return { ...page, items: page.items.map((v) => this.view(v)) };
   }
 
-  async resend(
-    id: string,
+  async resend(actor: Principal, id: string, input: ResendRequest = {}): Promise<{ verification: Verification; messageId: string }> {
+    assertMay(actor, 'send');
+    return this.resendScoped(scopeOf(actor), id, input);
+  }
+
+  /** A resend on behalf of another core service, limited to `scope`'s account. */
+  async resendScoped(
     scope: AccountScope,
-    input: { recipient?: string; scope?: string[]; locale?: string; ip?: string | null; anonymous?: boolean } = {},
+    id: string,
+    input: ResendRequest = {},
   ): Promise<{ verification: Verification; messageId: string }> {
     const recipient = input.recipient === undefined ? undefined : parseRecipient(input.recipient);
     return this.retrying(async () => {
-      const found = await this.deps.store.getVerificationWithToken(id);
+      const found = await this.deps.verifications.getVerificationWithToken(id);
       if (!found || (scope !== undefined && found.verification.accountId !== scope)) throw new CoreError('VERIFICATION_NOT_FOUND');
       const v = this.view(found.verification);
       const ctx = this.context();
       assertPending(v, ctx.now);
       const current = found.token;
       if (!current) throw new Error(`verification ${v.id} has no current token`);
-      const subject = v.subjectId ? await this.deps.store.getSubject(v.subjectId) : null;
+      const subject = v.subjectId ? await this.deps.subjects.getSubject(v.subjectId) : null;
       if (subject && subject.state !== subjectRules[subject.kind].waitingState) {
         throw new CoreError('SUBJECT_STATE_INVALID', { state: subject.state });
       }
@@ -116,8 +147,8 @@ export class VerificationService {
 
   /** The verification a token was issued for, whatever the token's state (used, expired). */
   async findByToken(token: string): Promise<Verification | null> {
-    const record = await this.deps.store.findTokenByHash(hashToken(this.deps.keys, token));
-    const v = record ? await this.deps.store.getVerification(record.verificationId) : null;
+    const record = await this.deps.verifications.findTokenByHash(hashToken(this.deps.keys, token));
+    const v = record ? await this.deps.verifications.getVerification(record.verificationId) : null;
     return v ? this.view(v) : null;
   }
 
@@ -127,10 +158,14 @@ export class VerificationService {
     return this.view(verification);
   }
 
-  async confirm(token: string, ip: string | null = null): Promise<Verification> {
+  /**
+   * Confirms by token (the token is the credential). `only` limits it to tokens of one account's
+   * verifications of some purposes (a vendor API confirming on an account's behalf).
+   */
+  async confirm(token: string, ip: string | null = null, only?: { accountId: string; purposes: Purpose[] }): Promise<Verification> {
     return this.retrying(async () => {
       const ctx = this.context();
-      const { record, verification: v } = await this.lookupToken(token, ctx.now);
+      const { record, verification: v } = await this.lookupToken(token, ctx.now, only);
       const confirmed: Verification = {
         ...v,
         state: 'confirmed',
@@ -140,9 +175,8 @@ export class VerificationService {
         version: v.version + 1,
       };
       const batch: WriteBatch = {
-        expect: { verifications: { [v.id]: v.version } },
-        verifications: { update: [confirmed] },
-        tokens: { update: retireTokens(await this.deps.store.tokensOf(v.id), ctx.now, record.id) },
+        verifications: { update: [{ before: v, after: confirmed }] },
+        tokens: { update: retireTokens(await this.deps.verifications.tokensOf(v.id), ctx.now, record.id) },
         events: [event(ctx, 'verification.confirmed', v, { ip })],
       };
       await this.advanceSubject(ctx, confirmed, batch);
@@ -151,17 +185,23 @@ export class VerificationService {
     });
   }
 
-  async cancel(id: string, scope: AccountScope): Promise<Verification> {
+  async cancel(actor: Principal, id: string): Promise<Verification> {
+    assertMay(actor, 'send');
+    return this.cancelScoped(scopeOf(actor), id);
+  }
+
+  async cancelScoped(scope: AccountScope, id: string): Promise<Verification> {
     return this.retrying(async () => {
-      const v = await this.get(id, scope);
+      const found = await this.deps.verifications.getVerification(id);
+      if (!found || (scope !== undefined && found.accountId !== scope)) throw new CoreError('VERIFICATION_NOT_FOUND');
+      const v = this.view(found);
       const ctx = this.context();
       if (v.state === 'confirmed') throw new CoreError('VERIFICATION_CONFIRMED');
       if (v.state === 'cancelled') return v;
       const cancelled: Verification = { ...v, state: 'cancelled', cancelledAt: ctx.now, updatedAt: ctx.now, version: v.version + 1 };
       await this.commitOrConflict({
-        expect: { verifications: { [v.id]: v.version } },
-        verifications: { update: [cancelled] },
-        tokens: { update: retireTokens(await this.deps.store.tokensOf(v.id), ctx.now) },
+        verifications: { update: [{ before: found, after: cancelled }] },
+        tokens: { update: retireTokens(await this.deps.verifications.tokensOf(v.id), ctx.now) },
         events: [event(ctx, 'verification.cancelled', v)],
       });
       return cancelled;
@@ -172,12 +212,11 @@ export class VerificationService {
   async expireDue(limit = 500): Promise<number> {
     const ctx = this.context();
     let done = 0;
-    for (const v of await this.deps.store.listExpiring(ctx.now, limit)) {
+    for (const v of await this.deps.verifications.listExpiring(ctx.now, limit)) {
       const expired: Verification = { ...v, state: 'expired', updatedAt: ctx.now, version: v.version + 1 };
-      const result = await this.deps.store.commit({
-        expect: { verifications: { [v.id]: v.version } },
-        verifications: { update: [expired] },
-        tokens: { update: retireTokens(await this.deps.store.tokensOf(v.id), ctx.now) },
+      const result = await this.deps.transactor.commit({
+        verifications: { update: [{ before: v, after: expired }] },
+        tokens: { update: retireTokens(await this.deps.verifications.tokensOf(v.id), ctx.now) },
         events: [event(ctx, 'verification.expired', v)],
       });
       if (result.ok) done++;
@@ -185,10 +224,16 @@ export class VerificationService {
     return done;
   }
 
-  private async lookupToken(token: string, now: number): Promise<{ record: TokenRecord; verification: Verification }> {
-    const record = await this.deps.store.findTokenByHash(hashToken(this.deps.keys, token));
-    const verification = record ? await this.deps.store.getVerification(record.verificationId) : null;
+  private async lookupToken(
+    token: string,
+    now: number,
+    only?: { accountId: string; purposes: Purpose[] },
+  ): Promise<{ record: TokenRecord; verification: Verification }> {
+    const record = await this.deps.verifications.findTokenByHash(hashToken(this.deps.keys, token));
+    const verification = record ? await this.deps.verifications.getVerification(record.verificationId) : null;
     if (!record || !verification) throw new CoreError('TOKEN_INVALID');
+    if (only && (verification.accountId !== only.accountId || !only.purposes.includes(verification.purpose)))
+      throw new CoreError('TOKEN_INVALID');
     assertConfirmable(verification, record, now);
     return { record, verification };
   }
@@ -226,20 +271,21 @@ export class VerificationService {
   }
 
   private async currentToken(v: Verification): Promise<TokenRecord> {
-    const token = await this.deps.store.getToken(v.currentTokenId);
+    const token = await this.deps.verifications.getToken(v.currentTokenId);
     if (!token) throw new Error(`verification ${v.id} has no current token`);
     return token;
   }
 
   private async advanceSubject(ctx: LifecycleContext, confirmed: Verification, batch: WriteBatch): Promise<void> {
     if (!confirmed.subjectId) return;
-    const subject = await this.deps.store.getSubject(confirmed.subjectId);
+    const subject = await this.deps.subjects.getSubject(confirmed.subjectId);
     if (!subject) return;
-    const siblings = (await this.deps.store.verificationsOfSubject(subject.id)).map((s) => (s.id === confirmed.id ? confirmed : s));
+    const siblings = (await this.deps.verifications.verificationsOfSubject(subject.id)).map((s) => (s.id === confirmed.id ? confirmed : s));
     const next = subjectRules[subject.kind].afterConfirm(subject, siblings);
     if (!next || next === subject.state) return;
-    batch.expect = { ...batch.expect, subjects: { [subject.id]: subject.version } };
-    batch.subjects = { update: [{ ...subject, state: next, updatedAt: ctx.now, version: subject.version + 1 }] };
+    batch.subjects = {
+      update: [{ before: subject, after: { ...subject, state: next, updatedAt: ctx.now, version: subject.version + 1 } }],
+    };
     batch.events?.push(event(ctx, 'subject.state_changed', confirmed, { from: subject.state, to: next }));
   }
 
@@ -253,11 +299,8 @@ export class VerificationService {
     options: { enforce: boolean; limitIp?: string | null; extra?: WriteBatch },
   ): Promise<void> {
     const extra = options.extra ?? {};
-    const expected: Record<string, number> = { ...extra.expect?.verifications };
-    for (const p of plans) if (!p.isNew) expected[p.verification.id] = p.verification.version - 1;
     const batch: WriteBatch = {
       ...extra,
-      expect: { ...extra.expect, verifications: expected },
       quota: {
         sends: plans.map((p) =>
           quotaRules(ctx.policies, {
@@ -270,8 +313,11 @@ export class VerificationService {
         enforce: options.enforce,
       },
       verifications: {
-        insert: [...(extra.verifications?.insert ?? []), ...plans.filter((p) => p.isNew).map((p) => p.verification)],
-        update: [...(extra.verifications?.update ?? []), ...plans.filter((p) => !p.isNew).map((p) => p.verification)],
+        insert: [...(extra.verifications?.insert ?? []), ...plans.flatMap((p) => (p.before ? [] : [p.verification]))],
+        update: [
+          ...(extra.verifications?.update ?? []),
+          ...plans.flatMap((p) => (p.before ? [{ before: p.before, after: p.verification }] : [])),
+        ],
       },
       tokens: {
         insert: [...(extra.tokens?.insert ?? []), ...plans.flatMap((p) => p.tokens.insert)],
@@ -280,18 +326,19 @@ export class VerificationService {
       messages: [...(extra.messages ?? []), ...plans.map((p) => p.message)],
       events: [...(extra.events ?? []), ...plans.map((p) => p.event)],
     };
-    const result = await this.deps.store.commit(batch);
+    const result = await this.deps.transactor.commit(batch);
     if (!result.ok && result.reason === 'quota') {
       this.deps.onRefused?.(result.rule);
-      const first = plans[0]?.verification;
-      await this.deps.store.commit({
-        events: [
-          event(ctx, 'quota.refused', first && !plans[0]?.isNew ? first : null, {
-            rule: result.rule,
-            recipients: plans.map((p) => p.verification.recipient),
-            retryAfterMs: result.retryAfterMs,
-          }),
-        ],
+      const first = plans[0];
+      await this.deps.audit.countRefusal({
+        id: ctx.newId(),
+        type: 'quota.refused',
+        at: ctx.now,
+        accountId: first?.verification.accountId ?? null,
+        verificationId: first?.before ? first.verification.id : null,
+        subjectId: first?.verification.subjectId ?? null,
+        key: result.rule,
+        detail: { rule: result.rule, recipients: plans.map((p) => p.verification.recipient), retryAfterMs: result.retryAfterMs },
       });
       throw new CoreError('QUOTA_EXCEEDED', { rule: result.rule, retryAfterMs: result.retryAfterMs });
     }
@@ -300,7 +347,7 @@ export class VerificationService {
   }
 
   private async commitOrConflict(batch: WriteBatch): Promise<void> {
-    const result = await this.deps.store.commit(batch);
+    const result = await this.deps.transactor.commit(batch);
     if (!result.ok) throw new CoreError('CONCURRENT_UPDATE');
   }
 

@@ -1,10 +1,10 @@
-import type { InboxStore } from '../../core/ports.js';
+import type { CapturedInbox } from '../../core/inbox/service.js';
 import type { MailTransport, OutgoingMail } from './transport.js';
 
 /** Delivers nowhere: stores the mail for the captured inbox (the sandbox default). */
 export class CaptureTransport implements MailTransport {
   constructor(
-    private readonly inbox: InboxStore,
+    private readonly inbox: CapturedInbox,
     private readonly now: () => number = Date.now,
   ) {}
 

@@ -67,13 +67,13 @@ describe('Akana sign-up over a real SMTP server', () => {
       body: new URLSearchParams({ token: link.searchParams.get('token') ?? '' }),
     });
     expect(confirmed.status).toBe(200);
-    const signup = await svc.rt.store.findSubjectByNumber(null, ['signup'], 'jane.saoirse@acmepaymentscorp.com');
+    const signup = await svc.rt.store.subjects.findSubjectByNumber(null, ['signup'], 'jane.saoirse@acmepaymentscorp.com');
     expect(signup?.state).toBe('activated');
     // Activated: the same request answers the same, and sends nothing.
     const after = await post(svc, 'resendActivation', 'emailAddress=jane.saoirse@acmepaymentscorp.com');
     expect([after.status, after.text]).toEqual([200, '']);
     await eventually(
-      async () => (await svc.rt.store.listEvents({ limit: 5 })).map((e) => e.type),
+      async () => (await svc.rt.store.audit.listEvents({ limit: 5 })).map((e) => e.type),
       (types) => types.includes('signup.resend_ignored'),
     );
     expect(sink.mails).toHaveLength(2);
@@ -145,7 +145,7 @@ describe('Akana sign-up over a real SMTP server', () => {
       );
     expect((await complete({ EmailAddress: 'someone.else@example.com' })).status).toBe(400);
     expect((await complete()).status).toBe(200);
-    const user = await svc.rt.store.findSubjectByNumber(null, ['signup'], 'new.user@example.com');
+    const user = await svc.rt.store.subjects.findSubjectByNumber(null, ['signup'], 'new.user@example.com');
     expect(user?.state).toBe('activated');
     expect(user?.attributes.passwordHash).toMatch(/^scrypt\$/);
     expect((await complete()).status).toBe(400);
@@ -154,7 +154,7 @@ describe('Akana sign-up over a real SMTP server', () => {
     });
     expect([again.status, again.text]).toEqual([200, '']);
     await eventually(
-      async () => (await svc.rt.store.listEvents({ limit: 5 })).map((e) => e.type),
+      async () => (await svc.rt.store.audit.listEvents({ limit: 5 })).map((e) => e.type),
       (types) => types.includes('signup.exists'),
     );
     expect(sink.mails).toHaveLength(before + 1);
@@ -203,12 +203,12 @@ describe('Akana: per-IP ceiling, with the client IP taken from trusted proxies o
         });
       const sent = async () => {
         await svc.rt.background.settled();
-        return (await svc.rt.store.listMessages({ limit: 100 })).items.length;
+        return (await svc.rt.store.messages.listMessages({ limit: 100 })).items.length;
       };
       const seeded = await sent();
       for (let i = 0; i < 3; i++) expect((await send('ip.user@example.com', '203.0.113.1')).status).toBe(200);
       expect(await sent()).toBe(seeded + 2);
-      const refusal = (await svc.rt.store.listEvents({ limit: 20 })).find((e) => e.type === 'quota.refused');
+      const refusal = (await svc.rt.store.audit.listEvents({ limit: 20 })).find((e) => e.type === 'quota.refused');
       expect(refusal?.detail).toMatchObject({ rule: 'ip_hourly' });
       expect((await send('ip.other@example.com', '198.51.100.2')).status).toBe(200);
       expect(await sent()).toBe(seeded + 3);
@@ -229,7 +229,7 @@ describe('Akana: per-IP ceiling, with the client IP taken from trusted proxies o
       }
       await svc.rt.background.settled();
       // Both requests count against the real peer (127.0.0.1): only the first is sent.
-      const messages = (await svc.rt.store.listMessages({ limit: 10 })).items;
+      const messages = (await svc.rt.store.messages.listMessages({ limit: 10 })).items;
       expect(messages).toHaveLength(2);
       expect(messages.every((m) => m.recipient === 'spoof@example.com')).toBe(true);
     } finally {

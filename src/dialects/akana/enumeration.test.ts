@@ -62,11 +62,11 @@ describe('resendActivation does not tell addresses apart', () => {
     expect(spread).toBeLessThan(1);
     // The pending address really was mailed (up to its daily ceiling), the others never.
     await svc.rt.background.settled();
-    const recipients = new Set((await svc.rt.store.listMessages({ limit: 100 })).items.map((m) => m.recipient));
+    const recipients = new Set((await svc.rt.store.messages.listMessages({ limit: 100 })).items.map((m) => m.recipient));
     expect([...recipients]).toEqual([cases.pending]);
-    const refused = (await svc.rt.store.listEvents({ limit: 1000 })).filter((e) => e.type === 'quota.refused');
+    const refused = (await svc.rt.store.audit.listEvents({ limit: 1000 })).filter((e) => e.type === 'quota.refused');
     expect(refused.length).toBeGreaterThan(0);
-    const metrics = await (await fetch(`${svc.url}/metrics`)).text();
+    const metrics = await svc.metrics();
     expect(metrics).toMatch(/reverify_quota_refusals_total\{rule="recipient_daily"\} [1-9]/);
   });
 });

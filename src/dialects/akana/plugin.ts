@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isValidRecipient } from '../../core/addresses.js';
 import { CoreError } from '../../core/errors.js';
-import type { Runtime } from '../../runtime/create-runtime.js';
+import type { SignupService } from '../../core/signups/service.js';
 import { acceptsOurs, type BodyKind, bodyKind } from './negotiation.js';
 
 class AkanaError extends Error {
@@ -31,6 +31,13 @@ const sendError = (reply: FastifyReply, e: AkanaError) =>
 const sendAccepted = (reply: FastifyReply) => reply.code(200).header('cache-control', 'no-cache').send();
 
 type Fields = Record<string, unknown>;
+
+/** What the Akana dialect uses. */
+export interface AkanaDeps {
+  signups: SignupService;
+  /** Runs work after the response is sent. */
+  offPath: (work: () => Promise<void>) => void;
+}
 
 const readBody = (req: FastifyRequest, allowed: BodyKind[]): Fields => {
   const kind = bodyKind(req.headers['content-type'], allowed);
@@ -66,11 +73,9 @@ const address = (fields: Fields, name: string): string => {
  * differs between a pending, unknown, activated or over-quota address runs after the response, off
  * its path, so status, headers, body and timing are the same for all of them.
  */
-export const akanaDialect = (rt: Runtime) => async (app: FastifyInstance) => {
+export const akanaDialect = (deps: AkanaDeps) => async (app: FastifyInstance) => {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 16_384 }, (_req, body, done) => done(null, body));
-
-  const offPath = (work: () => Promise<void>) => rt.background.run(work);
 
   const post = (url: string, handle: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>) =>
     app.route({
@@ -96,7 +101,7 @@ export const akanaDialect = (rt: Runtime) => async (app: FastifyInstance) => {
 
   post('/resendActivation', async (req, reply) => {
     const email = address(readBody(req, ['form']), 'emailAddress');
-    offPath(() => rt.signups.resendActivation(email, req.ip));
+    deps.offPath(() => deps.signups.resendActivation(email, req.ip));
     return sendAccepted(reply);
   });
 
@@ -107,7 +112,7 @@ export const akanaDialect = (rt: Runtime) => async (app: FastifyInstance) => {
     const lastName = text(body, 'LastName', 100);
     const invitationCode = (req.params as { code?: string }).code;
     if (invitationCode !== undefined && invitationCode.length > 128) throw new AkanaError(400, 'The invitation code is not valid.');
-    offPath(() => rt.signups.signup({ email, firstName, lastName, invitationCode, ip: req.ip }));
+    deps.offPath(() => deps.signups.signup({ email, firstName, lastName, invitationCode, ip: req.ip }));
     return sendAccepted(reply);
   };
   post('/signupUser', signup);
@@ -115,7 +120,7 @@ export const akanaDialect = (rt: Runtime) => async (app: FastifyInstance) => {
 
   post('/verifySignup', async (req, reply) => {
     const code = text(readBody(req, ['form', 'json']), 'signupCode', 512, true) as string;
-    const result = await rt.signups.verifyCode(code, req.ip);
+    const result = await deps.signups.verifyCode(code, req.ip);
     if (result === 'valid') return sendAccepted(reply);
     if (result === 'expired_resent') throw new AkanaError(400, 'The sign-up code has expired. A new one has been sent to the address.');
     throw new AkanaError(400, 'The sign-up code is not valid.');
@@ -125,7 +130,7 @@ export const akanaDialect = (rt: Runtime) => async (app: FastifyInstance) => {
     const body = readBody(req, ['json']);
     const password = text(body, 'Password', 128, true) as string;
     if (password.length < 8) throw new AkanaError(400, 'Password must be at least 8 characters.');
-    await rt.signups.complete({
+    await deps.signups.complete({
       email: address(body, 'EmailAddress'),
       code: text(body, 'SignupCode', 512, true) as string,
       password,

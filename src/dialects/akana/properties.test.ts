@@ -67,7 +67,7 @@ describe('Akana under arbitrary input (property)', () => {
     );
     // Background work has had its turn; every message went to the pending address.
     await svc.rt.background.settled();
-    const recipients = new Set((await svc.rt.store.listMessages({ limit: 100 })).items.map((m) => m.recipient.toLowerCase()));
+    const recipients = new Set((await svc.rt.store.messages.listMessages({ limit: 100 })).items.map((m) => m.recipient.toLowerCase()));
     for (const r of recipients) expect(r).toBe(pending);
   });
 });

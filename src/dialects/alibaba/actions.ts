@@ -1,10 +1,18 @@
-import type { AddressOutcome, IdentityView } from '../../core/identities/service.js';
+import type { Principal } from '../../core/access/permissions.js';
+import type { AddressOutcome, IdentityService, IdentityView } from '../../core/identities/service.js';
 import type { Subject } from '../../core/subjects/model.js';
-import type { Runtime } from '../../runtime/create-runtime.js';
+import type { VerificationService } from '../../core/verification/service.js';
 import { type AddressCode, AlibabaError, addressMessage, type Lang } from './errors.js';
 
+/** The core services the actions use. */
+export interface ActionDeps {
+  identities: IdentityService;
+  verifications: Pick<VerificationService, 'confirm'>;
+}
+
 export interface ActionContext {
-  rt: Runtime;
+  deps: ActionDeps;
+  actor: Principal;
   accountId: string;
   params: Record<string, string>;
   lang: Lang;
@@ -78,11 +86,10 @@ const epochMs = (v: string | undefined): number | undefined => {
 export const actions: Record<string, Action> = {
   SubmitEmailVerification: {
     required: ['Email'],
-    async run({ rt, accountId, params, lang, ip }) {
+    async run({ deps, actor, params, lang, ip }) {
       if (params.SendIfExist !== undefined && !['true', 'false'].includes(params.SendIfExist))
         throw new AlibabaError('InvalidParameter.Format');
-      const outcomes = await rt.identities.submit({
-        accountId,
+      const outcomes = await deps.identities.submit(actor, {
         emails: emailsOf(params),
         sendIfExist: params.SendIfExist === 'true',
         ip: params.UserClientIp ?? ip,
@@ -92,14 +99,14 @@ export const actions: Record<string, Action> = {
   },
   ResendEmailVerification: {
     required: ['Email'],
-    async run({ rt, accountId, params, lang, ip }) {
-      return lists(await rt.identities.resend({ accountId, emails: emailsOf(params), ip: params.UserClientIp ?? ip }), lang);
+    async run({ deps, actor, params, lang, ip }) {
+      return lists(await deps.identities.resend(actor, { emails: emailsOf(params), ip: params.UserClientIp ?? ip }), lang);
     },
   },
   QueryEmailVerification: {
     required: ['Email'],
-    async run({ rt, accountId, params }) {
-      const view = await rt.identities.query(accountId, params.Email ?? '').catch(() => {
+    async run({ deps, actor, params }) {
+      const view = await deps.identities.query(actor, params.Email ?? '').catch(() => {
         throw new AlibabaError('ParameterIllegal');
       });
       return identityJson(view, true);
@@ -107,14 +114,16 @@ export const actions: Record<string, Action> = {
   },
   DeleteEmailVerification: {
     required: ['Email'],
-    async run({ rt, accountId, params, lang }) {
-      return lists(await rt.identities.delete({ accountId, emails: emailsOf(params) }), lang);
+    async run({ deps, actor, params, lang }) {
+      return lists(await deps.identities.delete(actor, { emails: emailsOf(params) }), lang);
     },
   },
   VerifyEmail: {
     required: ['Token'],
-    async run({ rt, params, ip }) {
-      await rt.verifications.confirm(params.Token ?? '', params.UserClientIp ?? ip).catch(() => {
+    async run({ deps, accountId, params, ip }) {
+      // Only this account's email-identity tokens: an access key confirms nothing of another tenant.
+      const only = { accountId, purposes: ['email_ownership' as const] };
+      await deps.verifications.confirm(params.Token ?? '', params.UserClientIp ?? ip, only).catch(() => {
         throw new AlibabaError('ParameterIllegal');
       });
       return {};
@@ -122,13 +131,12 @@ export const actions: Record<string, Action> = {
   },
   ListEmailVerification: {
     required: [],
-    async run({ rt, accountId, params }) {
+    async run({ deps, actor, params }) {
       const page = positiveInt(params.PageNum, 1, 1_000_000);
       const pageSize = positiveInt(params.PageSize, 500, 5000);
       const status = params.VerificationStatus;
       if (status !== undefined && status !== '0' && status !== '1') throw new AlibabaError('InvalidParameter.Format');
-      const { items, total } = await rt.identities.list({
-        accountId,
+      const { items, total } = await deps.identities.list(actor, {
         email: params.Email,
         verified: status === undefined ? undefined : status === '1',
         createdFrom: epochMs(params.BeginCreateTime),

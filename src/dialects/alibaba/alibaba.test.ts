@@ -136,7 +136,7 @@ describe('Alibaba Cloud email verification with the official @alicloud/pop-core 
     expect(json.FailList.SendResult.map((r: { Code: string }) => r.Code)).toEqual(['ParameterIllegall', 'SendTokenQuotaExceeded']);
     expect(Object.keys(json)).toEqual(['RequestId', 'SuccessList', 'FailList']);
     await eventually(
-      () => svc.rt.store.queueDepth(),
+      () => svc.rt.store.messages.queueDepth(),
       (d) => d.queued + d.sending === 0,
     );
   });

@@ -1,7 +1,10 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Runtime } from '../../runtime/create-runtime.js';
-import { actions } from './actions.js';
+import type { Authenticator } from '../../core/access/authenticator.js';
+import type { AccountService } from '../../core/accounts/service.js';
+import type { Clock } from '../../core/clock.js';
+import type { ReplayGuard } from '../../core/requests/replay-guard.js';
+import { type ActionDeps, actions } from './actions.js';
 import { AlibabaError, type Lang } from './errors.js';
 import { type Format, renderBody } from './render.js';
 import { signRpc } from './signature.js';
@@ -13,6 +16,14 @@ const NONCE_MEMORY_MS = 2 * TIMESTAMP_WINDOW_MS;
 /** Requests per second per access key before Throttling.User (chosen). */
 const REQUESTS_PER_SECOND = 100;
 const timestampPattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
+
+/** What the Alibaba dialect uses: core services only. */
+export interface AlibabaDeps extends ActionDeps {
+  authenticator: Pick<Authenticator, 'owner'>;
+  accounts: Pick<AccountService, 'accessKeySecret'>;
+  replayGuard: ReplayGuard;
+  clock: Clock;
+}
 
 /** Parameters of the query (GET) or the query and form body (POST); a repeated name is refused. */
 const readParams = (req: FastifyRequest): Record<string, string> => {
@@ -38,7 +49,7 @@ const sameSignature = (a: string, b: string) => {
  * Alibaba Cloud's RPC style on `/`: `Action` picks the operation, every request is signed with
  * signature v1, answers are XML (default) or JSON, and whole-request errors use the Error envelope.
  */
-export const alibabaDialect = (rt: Runtime) => async (app: FastifyInstance) => {
+export const alibabaDialect = (deps: AlibabaDeps) => async (app: FastifyInstance) => {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 65_536 }, (_req, body, done) => done(null, body));
 
@@ -58,13 +69,13 @@ export const alibabaDialect = (rt: Runtime) => async (app: FastifyInstance) => {
     if (p.SignatureVersion !== '1.0') throw new AlibabaError('InvalidParameter.Format');
     const at = Date.parse(p.Timestamp ?? '');
     if (!timestampPattern.test(p.Timestamp ?? '') || Number.isNaN(at)) throw new AlibabaError('InvalidTimeStamp.Format');
-    const now = rt.clock.now();
+    const now = deps.clock.now();
     if (Math.abs(now - at) > TIMESTAMP_WINDOW_MS) throw new AlibabaError('InvalidTimeStamp.Expired');
-    const key = await rt.accounts.accessKeySecret(p.AccessKeyId ?? '');
+    const key = await deps.accounts.accessKeySecret(p.AccessKeyId ?? '');
     if (!key) throw new AlibabaError('InvalidAccessKeyId.NotFound');
     if (!key.active) throw new AlibabaError('InvalidAccessKeyId.Inactive');
     if (!sameSignature(signRpc(req.method, p, key.secret), p.Signature ?? '')) throw new AlibabaError('SignatureDoesNotMatch');
-    const admission = await rt.replayGuard.admit(`alibaba:${p.AccessKeyId}`, p.SignatureNonce ?? '', {
+    const admission = await deps.replayGuard.admit(`alibaba:${p.AccessKeyId}`, p.SignatureNonce ?? '', {
       nonceMemoryMs: NONCE_MEMORY_MS,
       perSecond: REQUESTS_PER_SECOND,
     });
@@ -98,7 +109,7 @@ export const alibabaDialect = (rt: Runtime) => async (app: FastifyInstance) => {
         for (const name of action.required) if (!p[name]) throw new AlibabaError(`Missing${name}`);
         if (p.UserClientIp !== undefined && !/^[0-9a-fA-F:.]{2,45}$/.test(p.UserClientIp))
           throw new AlibabaError('InvalidParameter.Format');
-        const body = await action.run({ rt, accountId, params: p, lang, ip: req.ip });
+        const body = await action.run({ deps, actor: deps.authenticator.owner(accountId), accountId, params: p, lang, ip: req.ip });
         return reply(res, format, 200, `${p.Action}Response`, { RequestId: requestId, ...body });
       } catch (e) {
         if (e instanceof AlibabaError) return fail(req, res, e, format, lang, requestId);

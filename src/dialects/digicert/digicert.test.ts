@@ -53,7 +53,7 @@ describe('DigiCert resend-emails', () => {
     await seedFixture(svc.rt, fixture);
     // The seeded orders' first emails go out before a test counts deliveries.
     await eventually(
-      () => svc.rt.store.queueDepth(),
+      () => svc.rt.store.messages.queueDepth(),
       (d) => d.queued + d.sending + d.deferred === 0,
     );
   });
@@ -119,7 +119,7 @@ describe('DigiCert resend-emails', () => {
   });
 
   it('one golden case per error code, several problems as several entries, nothing sent', async () => {
-    const queued = async () => (await svc.rt.store.queueDepth()).queued + (await svc.rt.store.queueDepth()).sent;
+    const queued = async () => (await svc.rt.store.messages.queueDepth()).queued + (await svc.rt.store.messages.queueDepth()).sent;
     const start = await queued();
     const cases: [() => ReturnType<typeof put>, number, string[]][] = [
       [() => put('1234567', {}, null), 401, ['access_denied']],

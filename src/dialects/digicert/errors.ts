@@ -40,6 +40,8 @@ export const fromCore = (code: ErrorCode, details: ErrorDetails = {}): DigicertE
   switch (code) {
     case 'SUBJECT_NOT_FOUND':
       return new DigicertError(['not_found|order']);
+    case 'UNAUTHENTICATED':
+      return new DigicertError(['access_denied']);
     case 'FORBIDDEN':
       return new DigicertError(['access_denied|missing_permission']);
     case 'SUBJECT_STATE_INVALID':
@@ -61,11 +63,3 @@ export const fromCore = (code: ErrorCode, details: ErrorDetails = {}): DigicertE
 
 /** DigiCert's usual locale codes (chosen set); the email falls back to English where no translation ships. */
 export const digicertLocales = ['de', 'en', 'es', 'fr', 'it', 'ja', 'ko', 'nl', 'pt', 'zh_CN', 'zh_TW'] as const;
-
-/** API key roles: 0 inherits the user's permissions, 100 orders, 101 orders and domains, 102 view only, 103 users. */
-export const rolesAllowed = {
-  readOrders: [0, 100, 101, 102],
-  writeOrders: [0, 100, 101],
-  readDomains: [0, 101, 102],
-  writeDomains: [0, 101],
-} as const;

@@ -1,16 +1,25 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Authenticator } from '../../core/access/authenticator.js';
+import type { Principal } from '../../core/access/permissions.js';
 import { constructedAddresses } from '../../core/dcv/addresses.js';
+import type { DcvService } from '../../core/dcv/service.js';
 import { CoreError } from '../../core/errors.js';
-import type { ApiKeyRecord } from '../../core/ports.js';
-import type { Runtime } from '../../runtime/create-runtime.js';
+import type { SubjectService } from '../../core/subjects/service.js';
 import { readDomainEmailsBody, readResendBody } from './body.js';
-import { DigicertError, fromCore, rolesAllowed } from './errors.js';
+import { DigicertError, fromCore } from './errors.js';
 import { orderJson } from './mapper.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    digicertKey: ApiKeyRecord | null;
+    digicertActor: Principal;
   }
+}
+
+/** What the DigiCert dialect uses: core services only. */
+export interface DigicertDeps {
+  authenticator: Pick<Authenticator, 'apiKey'>;
+  dcv: DcvService;
+  subjects: Pick<SubjectService, 'verificationsOf'>;
 }
 
 const orderIdPattern = /^[0-9]{1,18}$/;
@@ -20,19 +29,12 @@ const sendError = (reply: FastifyReply, e: DigicertError) => {
   return reply.code(e.status).send(e.body());
 };
 
-const requireRole = (req: FastifyRequest, allowed: readonly number[]): ApiKeyRecord => {
-  const key = req.digicertKey;
-  if (!key) throw new DigicertError(['access_denied']);
-  if (!allowed.includes(key.role)) throw new DigicertError(['access_denied|missing_permission']);
-  return key;
-};
-
 /**
  * DigiCert CertCentral Services API v2, the DCV email part: `X-DC-DEVKEY` auth, JSON bodies, and
  * errors in DigiCert's `{"errors":[{code,message}]}` envelope, several problems as several entries.
  */
-export const digicertDialect = (rt: Runtime) => async (app: FastifyInstance) => {
-  app.decorateRequest('digicertKey', null);
+export const digicertDialect = (deps: DigicertDeps) => async (app: FastifyInstance) => {
+  app.decorateRequest('digicertActor', null as never);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 65_536 }, (_req, body, done) => {
     const text = String(body).trim();
@@ -46,10 +48,7 @@ export const digicertDialect = (rt: Runtime) => async (app: FastifyInstance) => 
 
   app.addHook('onRequest', async (req) => {
     const header = req.headers['x-dc-devkey'];
-    const key =
-      typeof header === 'string' && header.length > 0 && header.length <= 256 ? await rt.accounts.authenticateApiKey(header) : null;
-    if (!key) throw new DigicertError(['access_denied']);
-    req.digicertKey = key;
+    req.digicertActor = await deps.authenticator.apiKey(typeof header === 'string' && header.length > 0 ? header : null, req.ip);
   });
 
   app.setErrorHandler((err, req, reply) => {
@@ -67,39 +66,32 @@ export const digicertDialect = (rt: Runtime) => async (app: FastifyInstance) => 
     return String(Number(req.params.order_id));
   };
   const loadOrder = async (req: FastifyRequest<{ Params: { order_id: string } }>) =>
-    rt.dcv.findOrder((req.digicertKey as ApiKeyRecord).accountId, { orderNumber: orderNumberOf(req) });
+    deps.dcv.findOrder(req.digicertActor, { orderNumber: orderNumberOf(req) });
 
   app.put<{ Params: { order_id: string } }>(
     '/order/certificate/:order_id/resend-emails',
     { schema: { hide: true } },
     async (req, reply) => {
-      const key = requireRole(req, rolesAllowed.writeOrders);
       const request = readResendBody(req.body);
-      const account = await rt.accounts.resolve(key.accountId);
-      await rt.dcv.resendOrder({
-        accountId: key.accountId,
+      await deps.dcv.resendOrder(req.digicertActor, {
         orderNumber: orderNumberOf(req),
         targets: request.targets,
         locale: request.locale,
         ip: req.ip,
-        permissions: account.permissions,
       });
       return reply.code(204).send();
     },
   );
 
   app.get<{ Params: { order_id: string } }>('/order/certificate/:order_id', { schema: { hide: true } }, async (req) => {
-    requireRole(req, rolesAllowed.readOrders);
     const order = await loadOrder(req);
-    return orderJson(order, await rt.subjects.verificationsOf(order));
+    return orderJson(order, await deps.subjects.verificationsOf(order));
   });
 
   app.put<{ Params: { domain: string } }>('/domain/:domain/dcv/emails', { schema: { hide: true } }, async (req, reply) => {
-    const key = requireRole(req, rolesAllowed.writeDomains);
     const body = readDomainEmailsBody(req.body);
     try {
-      await rt.dcv.sendForName({
-        accountId: key.accountId,
+      await deps.dcv.sendForName(req.digicertActor, {
         name: body.nameScope ?? req.params.domain,
         emails: body.emails,
         locale: body.locale,
@@ -114,12 +106,11 @@ export const digicertDialect = (rt: Runtime) => async (app: FastifyInstance) => 
   });
 
   app.get<{ Params: { domain: string } }>('/domain/:domain/dcv/emails', { schema: { hide: true } }, async (req) => {
-    requireRole(req, rolesAllowed.readDomains);
-    let allowed: Awaited<ReturnType<typeof rt.dcv.allowedFor>>;
+    let allowed: Awaited<ReturnType<typeof deps.dcv.allowedFor>>;
     try {
-      allowed = await rt.dcv.allowedFor(req.params.domain);
+      allowed = await deps.dcv.allowedAddressesFor(req.digicertActor, req.params.domain);
     } catch (e) {
-      if (e instanceof CoreError) throw new DigicertError(['invalid_domain']);
+      if (e instanceof CoreError && e.code !== 'FORBIDDEN') throw new DigicertError(['invalid_domain']);
       throw e;
     }
     return {

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readTables } from '../../../test/helpers/db.js';
 import { ManualClock, startService, type TestService } from '../../../test/helpers/service.js';
 import { seedFixture } from '../../fixtures/load-fixtures.js';
-import type { SqliteStore } from '../../store/sqlite/adapter.js';
 
 const KEY = 'DC0123456789ABCDEF0123456789ABCD';
 
@@ -58,10 +58,7 @@ describe('DigiCert under arbitrary JSON bodies and headers (property)', () => {
   afterAll(async () => svc.close());
 
   const snapshot = () => {
-    const db = (svc.rt.store as SqliteStore).db;
-    return JSON.stringify(
-      ['verifications', 'tokens', 'messages', 'subjects'].map((t) => db.prepare(`SELECT * FROM ${t} ORDER BY id`).all()),
-    );
+    return JSON.stringify(readTables(svc.dir, ['verifications', 'tokens', 'messages', 'subjects']));
   };
 
   it('never a 5xx, always 204 or the errors envelope, no change unless 204', async () => {

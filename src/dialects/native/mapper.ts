@@ -1,5 +1,6 @@
+import type { ApiKeyRecord } from '../../core/accounts/port.js';
+import type { CapturedMail } from '../../core/inbox/service.js';
 import type { Account, DeliveryAttempt, Message, Verification } from '../../core/model.js';
-import type { ApiKeyRecord, CapturedMail } from '../../core/ports.js';
 import type { Subject } from '../../core/subjects/model.js';
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
@@ -51,8 +52,18 @@ export const messageJson = (m: Message, attempts?: DeliveryAttempt[]) => ({
     : {}),
 });
 
-/** Links in captured mail, so sandbox users and tests can follow them without parsing HTML. */
-const linksOf = (text: string) => [...new Set(text.match(/https?:\/\/[^\s<>"]+/g) ?? [])];
+const entities: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" };
+
+/**
+ * Links in captured mail, so sandbox users and tests can follow them without parsing HTML: the
+ * targets of the HTML part's anchors, which only Reverify's own template writes (text a caller
+ * supplied is escaped into the body and never becomes a link).
+ */
+export const linksOf = (html: string) => [
+  ...new Set(
+    [...html.matchAll(/<a\s[^>]*href="([^"]*)"/gi)].map((m) => (m[1] ?? '').replace(/&(amp|lt|gt|quot|#39);/g, (e) => entities[e] ?? e)),
+  ),
+];
 
 export const inboxJson = (m: CapturedMail) => ({
   id: m.id,
@@ -62,9 +73,12 @@ export const inboxJson = (m: CapturedMail) => ({
   subject: m.subject,
   text: m.text,
   html: m.html,
-  links: linksOf(m.text),
+  links: linksOf(m.html),
   captured_at: iso(m.capturedAt),
 });
+
+/** What confirming tells the token holder: that it worked, and nothing about whose verification it was. */
+export const confirmationJson = (v: Verification) => ({ state: v.state, purpose: v.purpose, confirmed_at: iso(v.confirmedAt) });
 
 export const subjectJson = (s: Subject, verifications?: Verification[]) => {
   const base = { id: s.id, account_id: s.accountId, state: s.state, created_at: iso(s.createdAt), updated_at: iso(s.updatedAt) };

@@ -1,6 +1,11 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import type { Authenticator } from '../../core/access/authenticator.js';
+import type { AccountService } from '../../core/accounts/service.js';
 import { CoreError } from '../../core/errors.js';
-import type { Runtime } from '../../runtime/create-runtime.js';
+import type { MessageQueries } from '../../core/messages/service.js';
+import type { SubjectService } from '../../core/subjects/service.js';
+import type { VerificationService } from '../../core/verification/service.js';
 import { authenticate } from './auth.js';
 import { type NativeErrorBody, nativeStatus, type RequestErrorCode } from './errors.js';
 import { accountRoutes } from './routes/accounts.js';
@@ -38,7 +43,17 @@ const requestError = (err: FastifyError): { status: number; code: RequestErrorCo
   return null;
 };
 
-export const sendNativeError = (rt: Runtime, err: unknown, req: FastifyRequest, reply: FastifyReply) => {
+/** What the native API uses: core services only. */
+export interface NativeDeps {
+  authenticator: Authenticator;
+  verifications: VerificationService;
+  subjects: SubjectService;
+  accounts: AccountService;
+  messages: MessageQueries;
+  logger: Logger;
+}
+
+export const sendNativeError = (logger: Logger, err: unknown, req: FastifyRequest, reply: FastifyReply) => {
   if (err instanceof CoreError) {
     const extra: Partial<NativeErrorBody['error']> = {};
     if (err.details.field) extra.field = err.details.field;
@@ -55,22 +70,22 @@ export const sendNativeError = (rt: Runtime, err: unknown, req: FastifyRequest, 
   const status = (err as FastifyError).statusCode;
   if (status !== undefined && status >= 400 && status < 500)
     return reply.code(status).send(body('BAD_REQUEST', 'The request could not be processed.'));
-  rt.logger.error({ err, reqId: req.id }, 'unhandled error');
+  logger.error({ err, reqId: req.id }, 'unhandled error');
   return reply.code(500).send(body('INTERNAL_ERROR', 'The service failed to process the request; nothing was changed by it.'));
 };
 
 /** The native JSON API (`/v1`): its own auth, error handler and not-found answer. */
-export const nativeDialect = (rt: Runtime) => async (app: FastifyInstance) => {
-  app.decorateRequest('actor', null);
+export const nativeDialect = (deps: NativeDeps) => async (app: FastifyInstance) => {
+  app.decorateRequest('actor', null as never);
   app.addHook('preValidation', async (req) => {
     // POST actions without a body (resend, cancel) validate as an empty object.
     if (req.body === undefined && req.method === 'POST') req.body = {};
   });
-  app.addHook('onRequest', async (req) => authenticate(rt, req));
-  app.setErrorHandler((err, req, reply) => sendNativeError(rt, err, req, reply));
+  app.addHook('onRequest', async (req) => authenticate(deps.authenticator, req));
+  app.setErrorHandler((err, req, reply) => sendNativeError(deps.logger, err, req, reply));
   app.setNotFoundHandler((req, reply) => reply.code(404).send(body('ROUTE_NOT_FOUND', `No route ${req.method} ${req.url.split('?')[0]}.`)));
-  await app.register(verificationRoutes(rt));
-  await app.register(messageRoutes(rt));
-  await app.register(subjectRoutes(rt));
-  await app.register(accountRoutes(rt));
+  await app.register(verificationRoutes(deps));
+  await app.register(messageRoutes(deps));
+  await app.register(subjectRoutes(deps));
+  await app.register(accountRoutes(deps));
 };

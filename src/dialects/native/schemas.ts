@@ -127,6 +127,8 @@ export const VerificationSchema = Type.Object({
   cancelled_at: Iso,
 });
 
+export const ConfirmationSchema = Type.Object({ state: Type.String(), purpose: Type.String(), confirmed_at: Iso });
+
 export const ErrorSchema = Type.Object({
   error: Type.Object({
     code: Type.String(),

@@ -62,8 +62,10 @@ describe('Sectigo DCV: address lists from a real DNS server, offers and resends'
   });
 
   it('a resend to an offered address moves the names it is allowed for, with a new value; the same address repeats it', async () => {
-    const order = await svc.rt.dcv.findOrder((await svc.rt.accounts.resolve('acme')).id, { orderNumber: '1234567' });
-    const [first] = await svc.rt.store.verificationsOfSubject(order.id);
+    const order = await svc.rt.dcv.findOrder(svc.rt.authenticator.owner((await svc.rt.accounts.resolve('acme')).id), {
+      orderNumber: '1234567',
+    });
+    const [first] = await svc.rt.store.verifications.verificationsOfSubject(order.id);
     const dcv = (extra: Record<string, string>) => sectigo(svc, 'ResendDCVEmail', { ...login, ...extra });
 
     expect((await dcv({ orderNumber: '1234567', dcvEmailAddress: 'webmaster@www.example.com' })).body).toMatch(
@@ -72,7 +74,7 @@ describe('Sectigo DCV: address lists from a real DNS server, offers and resends'
     await list('www.example.com');
     // Offered, and allowed for www.example.com only: that name moves; example.com stays with admin@.
     expect((await dcv({ orderNumber: '1234567', dcvEmailAddress: 'webmaster@www.example.com' })).body).toBe('errorCode=0');
-    let vs = await svc.rt.store.verificationsOfSubject(order.id);
+    let vs = await svc.rt.store.verifications.verificationsOfSubject(order.id);
     expect(vs.map((v) => [v.recipient, v.scope, v.state])).toEqual([
       ['admin@example.com', ['example.com'], 'pending'],
       ['webmaster@www.example.com', ['www.example.com'], 'pending'],
@@ -82,31 +84,31 @@ describe('Sectigo DCV: address lists from a real DNS server, offers and resends'
     // The same address again, by base order number: the same random value (BR 3.2.2.4.4).
     const tokenBefore = vs[1]?.currentTokenId;
     expect((await dcv({ baseOrderNumber: '7654321', dcvEmailAddress: 'webmaster@www.example.com' })).body).toBe('errorCode=0');
-    vs = await svc.rt.store.verificationsOfSubject(order.id);
+    vs = await svc.rt.store.verifications.verificationsOfSubject(order.id);
     expect(vs[1]?.currentTokenId).toBe(tokenBefore);
     expect(vs[1]?.sendCount).toBe(2);
 
     // A DNS contact of the registrable domain takes both names; the emptied verifications are cancelled.
     await list('example.com');
     expect((await dcv({ orderNumber: '1234567', dcvEmailAddress: 'owner@example.org' })).body).toBe('errorCode=0');
-    vs = await svc.rt.store.verificationsOfSubject(order.id);
+    vs = await svc.rt.store.verifications.verificationsOfSubject(order.id);
     expect(vs.map((v) => [v.recipient, v.state])).toEqual([
       ['admin@example.com', 'cancelled'],
       ['webmaster@www.example.com', 'cancelled'],
       ['owner@example.org', 'pending'],
     ]);
     expect(vs[2]?.scope.sort()).toEqual(['example.com', 'www.example.com']);
-    expect((await svc.rt.store.getSubject(order.id))?.dcvEmail).toBe('owner@example.org');
+    expect((await svc.rt.store.subjects.getSubject(order.id))?.dcvEmail).toBe('owner@example.org');
   });
 
   it('tenant isolation: another account’s order named with this login is -4, and nothing is sent', async () => {
-    const queued = (await svc.rt.store.queueDepth()).queued;
+    const queued = (await svc.rt.store.messages.queueDepth()).queued;
     expect((await sectigo(svc, 'ResendDCVEmail', { ...login, orderNumber: '3000001' })).body).toBe(
       'errorCode=-4&errorMessage=The+value+of+the+%27orderNumber%27+argument+is+invalid%21&errorItem=orderNumber',
     );
     expect((await sectigo(svc, 'ResendVerificationEmailSMIME', { ...login, orderNumber: '300000002' })).body).toBe(
       "-4\nThe value of the 'orderNumber' argument is invalid!",
     );
-    expect((await svc.rt.store.queueDepth()).queued).toBe(queued);
+    expect((await svc.rt.store.messages.queueDepth()).queued).toBe(queued);
   });
 });

@@ -1,13 +1,25 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Authenticator } from '../../core/access/authenticator.js';
+import type { Principal } from '../../core/access/permissions.js';
+import type { LoginService } from '../../core/accounts/login.js';
+import type { DcvService } from '../../core/dcv/service.js';
 import { CoreError } from '../../core/errors.js';
-import type { Account } from '../../core/model.js';
+import type { MailboxResendService } from '../../core/subjects/mailbox-resend.js';
 import { isInstalledTemplate } from '../../core/verification/template-ids.js';
-import type { Runtime } from '../../runtime/create-runtime.js';
 import { fromCore, SectigoError } from './errors.js';
 import { type Endpoint, endpointParams, parseParams } from './params.js';
 import { addressListJson, addressListText, formResponse, jsonError, type Rendered, textResponse } from './responses.js';
 
 type Params = Record<string, string>;
+
+/** What the Sectigo dialect uses: core services only. */
+export interface SectigoDeps {
+  authenticator: Pick<Authenticator, 'owner'>;
+  logins: LoginService;
+  mailboxes: MailboxResendService;
+  dcv: DcvService;
+  requireHttps: boolean;
+}
 
 interface Route {
   path: string;
@@ -16,7 +28,7 @@ interface Route {
   errorFormat: (e: SectigoError) => Rendered;
   /** Checks that need no login, after the parameter table. */
   precheck?: (params: Params) => void;
-  handle: (rt: Runtime, req: FastifyRequest, params: Params, account: Account) => Promise<Rendered>;
+  handle: (deps: SectigoDeps, req: FastifyRequest, params: Params, actor: Principal) => Promise<Rendered>;
 }
 
 const routes: Route[] = [
@@ -24,15 +36,9 @@ const routes: Route[] = [
     path: '/!ResendVerificationEmailSMIME',
     endpoint: 'smime',
     errorFormat: (e) => textResponse(e),
-    handle: async (rt, req, p, account) => {
+    handle: async (deps, req, p, actor) => {
       const emails = p.emailAddress?.split(',').map((e) => e.trim());
-      await rt.mailboxes.resend({
-        accountId: account.id,
-        orderNumber: p.orderNumber ?? '',
-        emails,
-        ip: req.ip,
-        permissions: account.permissions,
-      });
+      await deps.mailboxes.resend(actor, { orderNumber: p.orderNumber ?? '', emails, ip: req.ip });
       return textResponse();
     },
   },
@@ -45,9 +51,8 @@ const routes: Route[] = [
       if (p.dcvTemplateID !== undefined && !isInstalledTemplate('dcv', String(Number(p.dcvTemplateID))))
         throw new SectigoError('-4', 'dcvTemplateID');
     },
-    handle: async (rt, req, p, account) => {
-      await rt.dcv.resendOrder({
-        accountId: account.id,
+    handle: async (deps, req, p, actor) => {
+      await deps.dcv.resendOrder(actor, {
         orderNumber: p.orderNumber === undefined ? undefined : String(Number(p.orderNumber)),
         baseOrderNumber: p.orderNumber === undefined && p.baseOrderNumber !== undefined ? String(Number(p.baseOrderNumber)) : undefined,
         targets: p.dcvEmailAddress === undefined ? undefined : [{ email: p.dcvEmailAddress }],
@@ -55,7 +60,6 @@ const routes: Route[] = [
         requireOffer: true,
         templateId: p.dcvTemplateID === undefined ? undefined : String(Number(p.dcvTemplateID)),
         ip: req.ip,
-        permissions: account.permissions,
       });
       return formResponse();
     },
@@ -68,8 +72,8 @@ const routes: Route[] = [
       if (p.responseFormat !== undefined && p.responseFormat !== '1' && p.responseFormat !== '2')
         throw new SectigoError('-4', 'responseFormat');
     },
-    handle: async (rt, _req, p, account) => {
-      const list = await rt.dcv.addressList(account.id, p.domainName ?? '');
+    handle: async (deps, _req, p, actor) => {
+      const list = await deps.dcv.addressList(actor, p.domainName ?? '');
       return p.responseFormat === '2' ? addressListJson(list) : addressListText(list);
     },
   },
@@ -83,7 +87,7 @@ const send = (reply: FastifyReply, r: Rendered) =>
  * Checks run in the vendor's order: HTTPS (-1), POST (-17), the parameter table (-2, -3, -4),
  * the login (-16), then the core's answer mapped through the one error table.
  */
-export const sectigoDialect = (rt: Runtime) => async (app: FastifyInstance) => {
+export const sectigoDialect = (deps: SectigoDeps) => async (app: FastifyInstance) => {
   app.removeAllContentTypeParsers();
   // Every body is read as a form, whatever it claims to be: a client that mislabels it still gets Sectigo's own errors.
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 262_144 }, (_req, body, done) => done(null, body));
@@ -96,14 +100,14 @@ export const sectigoDialect = (rt: Runtime) => async (app: FastifyInstance) => {
       handler: async (req, reply) => {
         let errorFormat = route.errorFormat;
         try {
-          if (rt.settings.requireHttps && req.protocol !== 'https') throw new SectigoError('-1');
+          if (deps.requireHttps && req.protocol !== 'https') throw new SectigoError('-1');
           if (req.method !== 'POST') throw new SectigoError('-17');
           const params = parseParams(typeof req.body === 'string' ? req.body : '', endpointParams[route.endpoint]);
           route.precheck?.(params);
           if (params.responseFormat === '2') errorFormat = jsonError;
-          const login = await rt.logins.authenticate(params.loginName ?? '', params.loginPassword ?? '', req.ip);
-          if (!login.ok) throw new SectigoError('-16');
-          return send(reply, await route.handle(rt, req, params, login.account));
+          const login = await deps.logins.authenticate(params.loginName ?? '', params.loginPassword ?? '', req.ip);
+          if (!login.ok) throw new SectigoError(login.reason === 'busy' ? '-14' : '-16');
+          return send(reply, await route.handle(deps, req, params, deps.authenticator.owner(login.account.id)));
         } catch (e) {
           if (e instanceof SectigoError) return send(reply, errorFormat(e));
           if (e instanceof CoreError) return send(reply, errorFormat(fromCore(e.code, e.details.field, route.endpoint, e.details.state)));

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readTables } from '../../../test/helpers/db.js';
 import { login, sectigo, seedSectigo } from '../../../test/helpers/sectigo-fixture.js';
 import { ManualClock, startService, type TestService } from '../../../test/helpers/service.js';
-import type { SqliteStore } from '../../store/sqlite/adapter.js';
 
 const names = [
   'loginName',
@@ -61,10 +61,7 @@ describe('Sectigo under arbitrary input (property)', () => {
 
   /** What a request could change: verifications, tokens, messages and DCV offers. */
   const snapshot = () => {
-    const db = (svc.rt.store as SqliteStore).db;
-    return JSON.stringify(
-      ['verifications', 'tokens', 'messages', 'subjects'].map((t) => db.prepare(`SELECT * FROM ${t} ORDER BY id`).all()),
-    );
+    return JSON.stringify(readTables(svc.dir, ['verifications', 'tokens', 'messages', 'subjects']));
   };
 
   for (const endpoint of Object.keys(formats)) {

@@ -5,8 +5,8 @@ import { ManualClock, startService, type TestService } from '../../../test/helpe
 /** The core state of an order, without ids and times, which differ between two services. */
 const coreState = async (svc: TestService, orderNumber: string) => {
   const accountId = (await svc.rt.accounts.resolve('acme')).id;
-  const order = await svc.rt.store.findSubjectByNumber(accountId, ['smime_order', 'ssl_order'], orderNumber);
-  const vs = await svc.rt.store.verificationsOfSubject(order?.id ?? '');
+  const order = await svc.rt.store.subjects.findSubjectByNumber(accountId, ['smime_order', 'ssl_order'], orderNumber);
+  const vs = await svc.rt.store.verifications.verificationsOfSubject(order?.id ?? '');
   return Promise.all(
     vs.map(async (v) => ({
       recipient: v.recipient,
@@ -16,18 +16,18 @@ const coreState = async (svc: TestService, orderNumber: string) => {
       locale: v.locale,
       sendCount: v.sendCount,
       version: v.version,
-      tokens: (await svc.rt.store.tokensOf(v.id)).map((t) => ({
+      tokens: (await svc.rt.store.verifications.tokensOf(v.id)).map((t) => ({
         used: t.usedAt !== null,
         sealed: t.sealed !== null,
         expiresAt: t.expiresAt,
       })),
-      messages: (await svc.rt.store.listMessages({ verificationId: v.id, limit: 10 })).items.map((m) => [
+      messages: (await svc.rt.store.messages.listMessages({ verificationId: v.id, limit: 10 })).items.map((m) => [
         m.recipient,
         m.status,
         m.purpose,
         m.data,
       ]),
-      events: (await svc.rt.store.listEvents({ verificationId: v.id, limit: 10 })).map((e) => e.type),
+      events: (await svc.rt.store.audit.listEvents({ verificationId: v.id, limit: 10 })).map((e) => e.type),
     })),
   );
 };

@@ -127,8 +127,15 @@ describe('Sectigo: one golden case per error code', () => {
     expect((await dcv({ orderNumber: '1234567', loginName: 'nobody' })).body).toBe(wrong.body);
     for (let i = 1; i < 10; i++) await dcv({ orderNumber: '1234567', loginPassword: 'nope' });
     expect((await dcv({ orderNumber: '1234567' })).body).toBe(wrong.body);
-    const events = (await svc.rt.store.listEvents({ limit: 30 })).map((e) => e.type);
-    expect(events.filter((t) => t === 'login.failed')).toHaveLength(11);
+    const audit = await svc.rt.store.audit.listEvents({ limit: 30 });
+    const events = audit.map((e) => e.type);
+    // Failures are counted per login, client and hour: 10 for login_name and 1 for nobody.
+    expect(
+      audit
+        .filter((e) => e.type === 'login.failed')
+        .map((e) => e.count ?? 1)
+        .sort(),
+    ).toEqual([1, 10]);
     expect(events).toContain('login.locked');
     expect(events).toContain('login.refused_locked');
     clock.advance(15 * 60_000 + 1);
@@ -166,9 +173,9 @@ describe('Sectigo: one golden case per error code', () => {
   });
 
   it('-42 when the cooldown refuses, and nothing is queued', async () => {
-    const queued = (await svc.rt.store.queueDepth()).queued;
+    const queued = (await svc.rt.store.messages.queueDepth()).queued;
     expect((await dcv({ orderNumber: '1234567' })).body).toBe('errorCode=-42&errorMessage=Call+limit+reached%21+Please+try+again+later.');
-    expect((await svc.rt.store.queueDepth()).queued).toBe(queued);
+    expect((await svc.rt.store.messages.queueDepth()).queued).toBe(queued);
     clock.advance(60_000);
     expect((await dcv({ orderNumber: '1234567' })).body).toBe('errorCode=0');
   });

@@ -1,30 +1,39 @@
 import type Database from 'better-sqlite3';
-import type { CommitResult, Page } from '../../core/ports.js';
+import type { Page } from '../../core/page.js';
+import type { CommitResult } from '../../core/unit-of-work.js';
 import * as rows from '../rows.js';
 import type { Where } from '../sql-where.js';
 import type { Db } from './database.js';
 import { WriteQueue } from './write-queue.js';
 
-export type Row = Record<string, unknown>;
+export type Row = rows.Row;
 
-/** Refuses a write batch cleanly: thrown before the batch has written anything. */
+/**
+ * Refuses a write. `clean` when thrown before the write changed anything: the rest of its group
+ * commit goes on; otherwise the group is rolled back and each of its writes run again alone.
+ */
 export class Abort extends Error {
-  constructor(readonly result: CommitResult) {
+  constructor(
+    readonly result: CommitResult,
+    readonly clean = true,
+  ) {
     super('abort');
   }
 }
 
-/** One SQLite connection: cached statements, reads, and the group-commit queue every write goes through. */
+export const isConstraintError = (e: unknown): boolean =>
+  e instanceof Error && 'code' in e && String((e as { code: unknown }).code).startsWith('SQLITE_CONSTRAINT');
+
+/** One SQLite connection, shared by every domain object of the adapter: cached statements, reads, and the group-commit queue. */
 export class SqliteConnection {
   private readonly statements = new Map<string, Database.Statement<unknown[]>>();
-
-  protected readonly writes: WriteQueue;
+  readonly writes: WriteQueue;
 
   constructor(readonly db: Db) {
-    this.writes = new WriteQueue(db, (e) => e instanceof Abort);
+    this.writes = new WriteQueue(db, (e) => e instanceof Abort && e.clean);
   }
 
-  protected stmt(sql: string) {
+  stmt(sql: string) {
     let s = this.statements.get(sql);
     if (!s) {
       s = this.db.prepare<unknown[]>(sql);
@@ -33,21 +42,26 @@ export class SqliteConnection {
     return s;
   }
 
-  protected all(sql: string, ...params: unknown[]): Row[] {
+  all(sql: string, ...params: unknown[]): Row[] {
     return this.stmt(sql).all(...params) as Row[];
   }
 
-  protected one(sql: string, ...params: unknown[]): Row | undefined {
+  one(sql: string, ...params: unknown[]): Row | undefined {
     return this.stmt(sql).get(...params) as Row | undefined;
   }
 
-  protected insert(table: string, row: Row): void {
+  insert(table: string, row: Row): void {
     const cols = Object.keys(row);
     this.stmt(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`).run(row);
   }
 
-  protected page<T extends { id: string }>(table: string, where: Where, limit: number, map: (r: Row) => T): Page<T> {
+  page<T extends { id: string }>(table: string, where: Where, limit: number, map: (r: Row) => T): Page<T> {
     const sql = `SELECT * FROM ${table} ${where} ORDER BY id DESC LIMIT ?`;
     return rows.pageOf((this.stmt(sql).all(...where.params, limit + 1) as Row[]).map(map), limit);
+  }
+
+  /** `IN (?, ?, ...)` for a list of values. */
+  static placeholders(values: readonly unknown[]): string {
+    return values.map(() => '?').join(', ');
   }
 }

@@ -1,13 +1,19 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { sqliteMigrations } from './migrations.js';
 
 export type Db = Database.Database;
 
-/** Opens (creating the directory) with WAL, so readers never wait for the writer. */
+/** Opens (creating the directory and an owner-only file) with WAL, so readers never wait for the writer. */
 export const openDatabase = (file: string): Db => {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') {
+    mkdirSync(dirname(file), { recursive: true });
+    // Owner-only, like secret.key: the database holds hashes and sealed values. SQLite gives its
+    // -wal and -shm files the database file's mode.
+    closeSync(openSync(file, 'a', 0o600));
+    chmodSync(file, 0o600);
+  }
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');

@@ -81,4 +81,25 @@ CREATE TABLE dcv_offers (
 CREATE TABLE dns_fixtures (name TEXT PRIMARY KEY, txt TEXT NOT NULL, caa TEXT NOT NULL) WITHOUT ROWID;
 `,
   },
+  {
+    id: 3,
+    name: 'nonces, aggregated refusals, sealed captured mail, releasable charges',
+    sql: `
+CREATE TABLE nonces (key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX nonces_expiry ON nonces(expires_at);
+ALTER TABLE events ADD COLUMN bucket TEXT;
+ALTER TABLE events ADD COLUMN count INTEGER NOT NULL DEFAULT 1;
+CREATE UNIQUE INDEX events_bucket ON events(bucket) WHERE bucket IS NOT NULL;
+CREATE INDEX events_at ON events(at);
+CREATE INDEX events_account ON events(account_id, seq);
+ALTER TABLE quota_charges ADD COLUMN ref TEXT;
+-- Captured mail was kept in clear: it is sandbox mail, so it is dropped rather than sealed in place.
+DROP TABLE captured_mail;
+CREATE TABLE captured_mail (
+  id TEXT PRIMARY KEY, account_id TEXT, to_addr TEXT NOT NULL, sealed TEXT NOT NULL, captured_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX captured_mail_to ON captured_mail(to_addr);
+CREATE INDEX captured_mail_account ON captured_mail(account_id, id);
+`,
+  },
 ];

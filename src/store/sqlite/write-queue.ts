@@ -35,6 +35,11 @@ export class WriteQueue {
     });
   }
 
+  /** Resolves once every write queued so far is done (for closing). */
+  async drain(): Promise<void> {
+    await this.run(() => undefined).catch(() => undefined);
+  }
+
   private flush(): void {
     this.scheduled = false;
     const items = this.queue;

@@ -1,17 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { Static } from 'typebox';
-import type { Runtime } from '../../../runtime/create-runtime.js';
-import { scopeOf } from '../auth.js';
 import { inboxJson, messageJson } from '../mapper.js';
+import type { NativeDeps } from '../plugin.js';
 import { IdParams, InboxQuery, ListMessagesQuery, pageLimit } from '../schemas.js';
 
-export const messageRoutes = (rt: Runtime) => async (app: FastifyInstance) => {
+export const messageRoutes = (deps: NativeDeps) => async (app: FastifyInstance) => {
   app.get<{ Querystring: Static<typeof ListMessagesQuery> }>(
     '/messages',
     { schema: { tags: ['messages'], summary: 'List outbox messages with their delivery status', querystring: ListMessagesQuery } },
     async (req) => {
       const q = req.query;
-      const page = await rt.messages.list(scopeOf(req), {
+      const page = await deps.messages.list(req.actor, {
         verificationId: q.verification,
         status: q.status,
         cursor: q.cursor,
@@ -25,7 +24,7 @@ export const messageRoutes = (rt: Runtime) => async (app: FastifyInstance) => {
     '/messages/:id',
     { schema: { tags: ['messages'], summary: 'Get a message with every delivery attempt', params: IdParams } },
     async (req) => {
-      const { message, attempts } = await rt.messages.get(req.params.id, scopeOf(req));
+      const { message, attempts } = await deps.messages.get(req.actor, req.params.id);
       return messageJson(message, attempts);
     },
   );
@@ -34,7 +33,7 @@ export const messageRoutes = (rt: Runtime) => async (app: FastifyInstance) => {
     '/inbox',
     { schema: { tags: ['messages'], summary: 'Captured mail, newest first, with subject, text, html and links', querystring: InboxQuery } },
     async (req) => {
-      const page = await rt.messages.inbox(scopeOf(req), { to: req.query.to, cursor: req.query.cursor, limit: pageLimit(req.query.limit) });
+      const page = await deps.messages.inbox(req.actor, { to: req.query.to, cursor: req.query.cursor, limit: pageLimit(req.query.limit) });
       return { items: page.items.map(inboxJson), next_cursor: page.nextCursor };
     },
   );

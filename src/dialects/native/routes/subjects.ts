@@ -3,9 +3,8 @@ import type { Static } from 'typebox';
 import { CoreError } from '../../../core/errors.js';
 import type { SubjectKind } from '../../../core/subjects/model.js';
 import type { NewSubject } from '../../../core/subjects/service.js';
-import type { Runtime } from '../../../runtime/create-runtime.js';
-import { scopeOf, targetAccount } from '../auth.js';
 import { subjectJson } from '../mapper.js';
+import type { NativeDeps } from '../plugin.js';
 import { CreateIdentityBody, CreateOrderBody, CreateSignupBody, IdParams, PageQuery, pageLimit } from '../schemas.js';
 
 interface Collection<B> {
@@ -61,10 +60,10 @@ const signups: Collection<Static<typeof CreateSignupBody>> = {
 
 /** Create, get and list for one kind of subject; creating one starts its verifications as seeding does. */
 const collection =
-  <B>(rt: Runtime, c: Collection<B>) =>
+  <B>(deps: NativeDeps, c: Collection<B>) =>
   async (app: FastifyInstance) => {
     const load = async (req: FastifyRequest<{ Params: Static<typeof IdParams> }>) => {
-      const s = await rt.subjects.get(req.params.id, scopeOf(req));
+      const s = await deps.subjects.get(req.actor, req.params.id);
       if (!c.kinds.includes(s.kind)) throw new CoreError('SUBJECT_NOT_FOUND');
       return s;
     };
@@ -74,8 +73,11 @@ const collection =
       { schema: { tags: [c.tag], summary: `Create (starts its first verifications)`, body: c.body as object } },
       async (req, reply) => {
         const b = req.body as B;
-        const accountId = await targetAccount(rt, req, c.account(b));
-        const { subject, verifications } = await rt.subjects.create({ ...c.toSubject(b), accountId }, { ip: req.ip });
+        const { subject, verifications } = await deps.subjects.create(
+          req.actor,
+          { ...c.toSubject(b), account: c.account(b) },
+          { ip: req.ip },
+        );
         return reply.code(201).send(subjectJson(subject, verifications));
       },
     );
@@ -85,7 +87,7 @@ const collection =
       { schema: { tags: [c.tag], summary: 'Get one, with its verifications', params: IdParams } },
       async (req) => {
         const s = await load(req);
-        return subjectJson(s, await rt.subjects.verificationsOf(s));
+        return subjectJson(s, await deps.subjects.verificationsOf(s));
       },
     );
 
@@ -93,8 +95,7 @@ const collection =
       c.path,
       { schema: { tags: [c.tag], summary: 'List, newest first', querystring: PageQuery } },
       async (req) => {
-        const page = await rt.subjects.list({
-          accountId: scopeOf(req),
+        const page = await deps.subjects.list(req.actor, {
           kinds: c.kinds,
           state: req.query.state,
           cursor: req.query.cursor,
@@ -105,8 +106,8 @@ const collection =
     );
   };
 
-export const subjectRoutes = (rt: Runtime) => async (app: FastifyInstance) => {
-  await app.register(collection(rt, orders));
-  await app.register(collection(rt, identities));
-  await app.register(collection(rt, signups));
+export const subjectRoutes = (deps: NativeDeps) => async (app: FastifyInstance) => {
+  await app.register(collection(deps, orders));
+  await app.register(collection(deps, identities));
+  await app.register(collection(deps, signups));
 };

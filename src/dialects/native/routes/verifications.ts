@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Static } from 'typebox';
 import Type from 'typebox';
-import type { Runtime } from '../../../runtime/create-runtime.js';
-import { scopeOf, targetAccount } from '../auth.js';
-import { verificationJson } from '../mapper.js';
+import { confirmationJson, verificationJson } from '../mapper.js';
+import type { NativeDeps } from '../plugin.js';
 import {
+  ConfirmationSchema,
   ConfirmBody,
   CreateVerificationBody,
   EmptyBody,
@@ -19,7 +19,7 @@ import {
 const tags = ['verifications'];
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
 
-export const verificationRoutes = (rt: Runtime) => async (app: FastifyInstance) => {
+export const verificationRoutes = (deps: NativeDeps) => async (app: FastifyInstance) => {
   app.post<{ Body: Static<typeof CreateVerificationBody> }>(
     '/verifications',
     {
@@ -31,9 +31,8 @@ export const verificationRoutes = (rt: Runtime) => async (app: FastifyInstance) 
       },
     },
     async (req, reply) => {
-      const accountId = await targetAccount(rt, req, req.body.account);
-      const v = await rt.verifications.create({
-        accountId,
+      const v = await deps.verifications.create(req.actor, {
+        account: req.body.account,
         recipient: req.body.recipient,
         purpose: req.body.purpose,
         locale: req.body.locale,
@@ -46,7 +45,7 @@ export const verificationRoutes = (rt: Runtime) => async (app: FastifyInstance) 
   app.get<{ Params: Static<typeof IdParams> }>(
     '/verifications/:id',
     { schema: { tags, summary: 'Get a verification', params: IdParams, response: { 200: VerificationSchema, ...errors } } },
-    async (req) => verificationJson(await rt.verifications.get(req.params.id, scopeOf(req))),
+    async (req) => verificationJson(await deps.verifications.get(req.actor, req.params.id)),
   );
 
   app.get<{ Querystring: Static<typeof ListVerificationsQuery> }>(
@@ -67,8 +66,7 @@ export const verificationRoutes = (rt: Runtime) => async (app: FastifyInstance) 
     },
     async (req) => {
       const q = req.query;
-      const page = await rt.verifications.list({
-        accountId: scopeOf(req),
+      const page = await deps.verifications.list(req.actor, {
         state: q.state,
         recipient: q.recipient,
         purpose: q.purpose,
@@ -96,7 +94,7 @@ export const verificationRoutes = (rt: Runtime) => async (app: FastifyInstance) 
       },
     },
     async (req, reply) => {
-      const result = await rt.verifications.resend(req.params.id, scopeOf(req), { locale: req.body.locale, ip: req.ip });
+      const result = await deps.verifications.resend(req.actor, req.params.id, { locale: req.body.locale, ip: req.ip });
       return reply.code(202).send({ verification: verificationJson(result.verification), message_id: result.messageId });
     },
   );
@@ -112,7 +110,7 @@ export const verificationRoutes = (rt: Runtime) => async (app: FastifyInstance) 
         response: { 200: VerificationSchema, ...errors },
       },
     },
-    async (req) => verificationJson(await rt.verifications.cancel(req.params.id, scopeOf(req))),
+    async (req) => verificationJson(await deps.verifications.cancel(req.actor, req.params.id)),
   );
 
   app.post<{ Body: Static<typeof ConfirmBody> }>(
@@ -123,9 +121,9 @@ export const verificationRoutes = (rt: Runtime) => async (app: FastifyInstance) 
         tags,
         summary: 'Confirm by token (no bearer token: the token is the credential)',
         body: ConfirmBody,
-        response: { 200: VerificationSchema, 410: ErrorSchema, ...errors },
+        response: { 200: ConfirmationSchema, 410: ErrorSchema, ...errors },
       },
     },
-    async (req) => verificationJson(await rt.verifications.confirm(req.body.token, req.ip)),
+    async (req) => confirmationJson(await deps.verifications.confirm(req.body.token, req.ip)),
   );
 };

@@ -1,0 +1,43 @@
+import type { AuditPersister, EventFilter, Refusal } from '../../core/audit/port.js';
+import type { AuditEvent } from '../../core/model.js';
+import * as rows from '../rows.js';
+import { Where } from '../sql-where.js';
+import { SqliteConnection } from './connection.js';
+
+export class SqliteAudit implements AuditPersister {
+  constructor(private readonly c: SqliteConnection) {}
+
+  async append(events: AuditEvent[]) {
+    if (events.length === 0) return;
+    await this.c.writes.run(() => {
+      for (const e of events) this.c.insert('events', rows.eventRow(e));
+    });
+  }
+
+  async countRefusal(r: Refusal) {
+    const row = { ...rows.eventRow(r), bucket: rows.refusalBucket(r) };
+    await this.c.writes.run(() =>
+      this.c
+        .stmt(
+          `INSERT INTO events (id, at, type, account_id, verification_id, subject_id, detail, bucket, count)
+           VALUES (@id, @at, @type, @account_id, @verification_id, @subject_id, @detail, @bucket, 1)
+           ON CONFLICT (bucket) WHERE bucket IS NOT NULL DO UPDATE SET count = count + 1`,
+        )
+        .run(row),
+    );
+  }
+
+  async listEvents(f: EventFilter) {
+    const where = new Where()
+      .add('verification_id = ?', f.verificationId)
+      .add('subject_id = ?', f.subjectId)
+      .add('account_id = ?', f.accountId)
+      .add('at >= ?', f.since);
+    if (f.types?.length) where.add(`type IN (${SqliteConnection.placeholders(f.types)})`, ...f.types);
+    return this.c.all(`SELECT * FROM events ${where} ORDER BY seq DESC LIMIT ?`, ...where.params, f.limit).map(rows.toEvent);
+  }
+
+  async prune(before: number) {
+    return this.c.writes.run(() => this.c.stmt('DELETE FROM events WHERE at < ?').run(before).changes);
+  }
+}

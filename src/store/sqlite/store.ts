@@ -1,0 +1,52 @@
+import type { Store } from '../store.js';
+import { SqliteAccounts } from './accounts.js';
+import { SqliteAudit } from './audit.js';
+import { SqliteConnection } from './connection.js';
+import { type Db, isMigrated, migrate, openDatabase } from './database.js';
+import { SqliteDcv } from './dcv.js';
+import { SqliteInbox } from './inbox.js';
+import { SqliteMessages } from './messages.js';
+import { SqliteNonces } from './nonces.js';
+import { SqliteOutbox } from './outbox.js';
+import { SqliteQuotas } from './quotas.js';
+import { SqliteSettings } from './settings.js';
+import { SqliteSubjects } from './subjects.js';
+import { SqliteTransactor } from './transactor.js';
+import { SqliteVerifications } from './verifications.js';
+
+/** The SQLite adapter: one object per domain over one connection and its group-commit queue. */
+export const sqliteStore = (db: Db): Store => {
+  const c = new SqliteConnection(db);
+  return {
+    transactor: new SqliteTransactor(c),
+    verifications: new SqliteVerifications(c),
+    subjects: new SqliteSubjects(c),
+    messages: new SqliteMessages(c),
+    outbox: new SqliteOutbox(c),
+    accounts: new SqliteAccounts(c),
+    settings: new SqliteSettings(c),
+    quotas: new SqliteQuotas(c),
+    nonces: new SqliteNonces(c),
+    dcv: new SqliteDcv(c),
+    audit: new SqliteAudit(c),
+    inbox: new SqliteInbox(c),
+    health: {
+      async ready() {
+        try {
+          return isMigrated(db);
+        } catch {
+          return false;
+        }
+      },
+      async close() {
+        await c.writes.drain();
+        db.close();
+      },
+    },
+  };
+};
+
+export const openSqliteStore = (file: string): { store: Store; migrate(): Promise<number[]> } => {
+  const db = openDatabase(file);
+  return { store: sqliteStore(db), migrate: async () => migrate(db) };
+};

@@ -1,0 +1,69 @@
+import type { Change, CommitResult, Transactor, WriteBatch } from '../../core/unit-of-work.js';
+import { chargedKeys, evaluateQuota } from '../quota.js';
+import * as rows from '../rows.js';
+import { Abort, isConstraintError, type Row, type SqliteConnection } from './connection.js';
+import { chargeReader } from './quotas.js';
+
+/**
+ * Applies write batches through the group-commit queue. Within a batch: the quota check first, then
+ * the version-guarded updates (the first of them can still refuse cleanly, having written nothing),
+ * then every insert.
+ */
+export class SqliteTransactor implements Transactor {
+  constructor(private readonly c: SqliteConnection) {}
+
+  /** `UPDATE ... SET <changed columns> WHERE id = ? AND version = <before>`: no row changed is a conflict. */
+  private guardedUpdate<T extends { id: string; version: number }>(
+    table: string,
+    change: Change<T>,
+    toRow: (x: T) => Row,
+    wroteBefore: boolean,
+  ): void {
+    const set = rows.changedColumns(toRow(change.before), toRow(change.after));
+    const columns = Object.keys(set);
+    const sql = `UPDATE ${table} SET ${columns.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id AND version = @expected`;
+    const done = this.c.stmt(sql).run({ ...set, id: change.before.id, expected: change.before.version });
+    if (done.changes === 0) throw new Abort({ ok: false, reason: 'conflict' }, !wroteBefore);
+  }
+
+  private readonly apply = (b: WriteBatch): void => {
+    if (b.quota?.enforce) {
+      const verdict = evaluateQuota(b.quota.sends, b.quota.at, chargeReader(this.c));
+      if (!verdict.ok) throw new Abort({ ok: false, reason: 'quota', rule: verdict.rule, retryAfterMs: verdict.retryAfterMs });
+    }
+    let wrote = false;
+    for (const change of b.subjects?.update ?? []) {
+      this.guardedUpdate('subjects', change, rows.subjectRow, wrote);
+      wrote = true;
+    }
+    for (const change of b.verifications?.update ?? []) {
+      this.guardedUpdate('verifications', change, rows.verificationRow, wrote);
+      wrote = true;
+    }
+    if (b.quota) {
+      for (const key of chargedKeys(b.quota.sends)) this.c.stmt('INSERT INTO quota_charges (key, at) VALUES (?, ?)').run(key, b.quota.at);
+    }
+    for (const s of b.subjects?.insert ?? []) this.c.insert('subjects', rows.subjectRow(s));
+    for (const v of b.verifications?.insert ?? []) this.c.insert('verifications', rows.verificationRow(v));
+    for (const t of b.tokens?.insert ?? []) this.c.insert('tokens', rows.tokenRow(t));
+    // A token's id, hash and verification never change, so its update touches no index.
+    for (const t of b.tokens?.update ?? []) {
+      this.c
+        .stmt('UPDATE tokens SET sealed = @sealed, expires_at = @expires_at, used_at = @used_at WHERE id = @id')
+        .run({ id: t.id, sealed: t.sealed, expires_at: t.expiresAt, used_at: t.usedAt });
+    }
+    for (const m of b.messages ?? []) this.c.insert('messages', rows.messageRow(m));
+    for (const e of b.events ?? []) this.c.insert('events', rows.eventRow(e));
+  };
+
+  async commit(batch: WriteBatch): Promise<CommitResult> {
+    try {
+      await this.c.writes.run(() => this.apply(batch));
+      return { ok: true };
+    } catch (e) {
+      if (e instanceof Abort) return e.result;
+      if (isConstraintError(e)) return { ok: false, reason: 'conflict' };
+      throw e;
+    }
+  }
+}
