@@ -5,7 +5,7 @@ import type { InboxPersister } from '../core/inbox/port.js';
 import type { InstanceSettings } from '../core/instance/port.js';
 import type { MessageReads } from '../core/messages/port.js';
 import type { QuotaPersister } from '../core/quotas/port.js';
-import type { NoncePersister } from '../core/requests/port.js';
+import type { NoncePersister, RequestQueue } from '../core/requests/port.js';
 import type { SubjectReads } from '../core/subjects/port.js';
 import type { Transactor } from '../core/unit-of-work.js';
 import type { VerificationReads } from '../core/verification/port.js';
@@ -31,6 +31,7 @@ export interface Store {
   settings: InstanceSettings;
   quotas: QuotaPersister;
   nonces: NoncePersister;
+  requests: RequestQueue;
   dcv: DcvPersister;
   audit: AuditPersister;
   inbox: InboxPersister;

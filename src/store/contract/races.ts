@@ -52,6 +52,15 @@ export const raceContract = (t: Target) => {
     expect(await b.outbox.claim('d', 10, 1000, T0 + 1001)).toHaveLength(seeded.length);
   });
 
+  it('race: two workers claiming queued requests: each request to one of them', async () => {
+    const { a, b } = t();
+    for (let i = 0; i < 20; i++) await a.requests.enqueue({ id: newId(), kind: 'k', sealed: 's', ip: null, receivedAt: T0 });
+    const [x, y] = await Promise.all([a.requests.claim('a', 15, 1000, T0), b.requests.claim('b', 15, 1000, T0)]);
+    const ids = [...x, ...y].map((r) => r.id);
+    expect(ids).toHaveLength(20);
+    expect(new Set(ids).size).toBe(20);
+  });
+
   it('race: a nonce used on both instances at once is admitted exactly once', async () => {
     const { a, b } = t();
     const key = `nonce:${newId()}`;

@@ -15,6 +15,21 @@ export const recordsContract = (t: Target) => {
     expect(await a.nonces.use('n2', T0, T0 + 10)).toBe(true);
   });
 
+  it('queued requests: claimed under a lease, taken over once it expires, finished by the owner only', async () => {
+    const { a } = t();
+    const req = (i: number) => ({ id: `0000${i}`, kind: 'k', sealed: `s${i}`, ip: i % 2 ? '10.0.0.1' : null, receivedAt: T0 + i });
+    for (let i = 1; i <= 3; i++) await a.requests.enqueue(req(i));
+    expect(await a.requests.depth()).toBe(3);
+    expect(await a.requests.claim('w1', 2, 1000, T0)).toEqual([req(1), req(2)]);
+    expect(await a.requests.claim('w2', 5, 1000, T0 + 10)).toEqual([req(3)]);
+    expect(await a.requests.claim('w2', 5, 1000, T0 + 10)).toEqual([]);
+    await a.requests.finish('w2', ['00001']);
+    expect(await a.requests.depth()).toBe(3);
+    expect((await a.requests.claim('w2', 5, 1000, T0 + 1001)).map((r) => r.id)).toEqual(['00001', '00002']);
+    await a.requests.finish('w2', ['00001', '00002', '00003']);
+    expect(await a.requests.depth()).toBe(0);
+  });
+
   it('DCV offers are remembered per account, address and domain; DNS fixtures are upserted', async () => {
     const { a } = t();
     const acct = newId();

@@ -102,4 +102,14 @@ CREATE INDEX captured_mail_to ON captured_mail(to_addr);
 CREATE INDEX captured_mail_account ON captured_mail(account_id, id);
 `,
   },
+  {
+    id: 4,
+    name: 'queued anonymous requests',
+    sql: `
+CREATE TABLE queued_requests (
+  id TEXT PRIMARY KEY, kind TEXT NOT NULL, sealed TEXT NOT NULL, ip TEXT, received_at INTEGER NOT NULL,
+  lease_owner TEXT, lease_until INTEGER
+) WITHOUT ROWID;
+`,
+  },
 ];

@@ -9,6 +9,7 @@ import { SqliteMessages } from './messages.js';
 import { SqliteNonces } from './nonces.js';
 import { SqliteOutbox } from './outbox.js';
 import { SqliteQuotas } from './quotas.js';
+import { SqliteRequests } from './requests.js';
 import { SqliteSettings } from './settings.js';
 import { SqliteSubjects } from './subjects.js';
 import { SqliteTransactor } from './transactor.js';
@@ -27,6 +28,7 @@ export const sqliteStore = (db: Db): Store => {
     settings: new SqliteSettings(c),
     quotas: new SqliteQuotas(c),
     nonces: new SqliteNonces(c),
+    requests: new SqliteRequests(c),
     dcv: new SqliteDcv(c),
     audit: new SqliteAudit(c),
     inbox: new SqliteInbox(c),
