@@ -53,6 +53,10 @@ export interface Settings {
   passwordHashPerClient: number;
   /** Failed authentications per client IP per minute before failures are throttled (0: off). */
   authFailuresPerMinute: number;
+  /** Anonymous requests (Akana) accepted per client IP per minute; more are answered alike and dropped (0: off). */
+  anonymousPerMinute: number;
+  /** Milliseconds between two passes of the anonymous-request worker. */
+  requestWorkerTickMs: number;
 }
 
 export class SettingError extends Error {
@@ -179,6 +183,8 @@ export const defaults: Settings = {
   passwordHashConcurrency: 4,
   passwordHashPerClient: 2,
   authFailuresPerMinute: 30,
+  anonymousPerMinute: 60,
+  requestWorkerTickMs: 250,
 };
 
 export const parsers: { [K in keyof Settings]: Parser<Settings[K]> } = {
@@ -247,6 +253,8 @@ export const parsers: { [K in keyof Settings]: Parser<Settings[K]> } = {
   passwordHashConcurrency: int(1, 256),
   passwordHashPerClient: int(1, 256),
   authFailuresPerMinute: int(0, 1_000_000),
+  anonymousPerMinute: int(0, 1_000_000),
+  requestWorkerTickMs: int(10, 60_000),
 };
 
 export const envName = (key: string): string => `REVERIFY_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;

@@ -35,7 +35,8 @@ export type QuotaRuleName =
   | 'login_lock'
   | 'signature_nonce'
   | 'client_rate'
-  | 'auth_failures';
+  | 'auth_failures'
+  | 'ip_requests';
 
 export interface ErrorDetails {
   /** For QUOTA_EXCEEDED: milliseconds until a retry can succeed. */

@@ -72,7 +72,7 @@ export const buildApp = async (rt: Runtime, options: AppOptions = {}): Promise<F
       clock: rt.clock,
     }),
   );
-  await app.register(akanaDialect({ signups: rt.signups, offPath: (work) => rt.background.run(work) }), { prefix: '/api/users' });
+  await app.register(akanaDialect({ signups: rt.signups, anonymous: rt.anonymous }), { prefix: '/api/users' });
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(confirmPage({ verifications: rt.verifications, logger: rt.logger }));
   await app.register(docsPage);

@@ -13,6 +13,7 @@ import { CapturedInbox } from '../core/inbox/service.js';
 import { MessageQueries } from '../core/messages/service.js';
 import { ReplayGuard } from '../core/requests/replay-guard.js';
 import { deriveServerKeys, keyedHash, type ServerKeys } from '../core/secrets.js';
+import { AnonymousRequests } from '../core/signups/anonymous-requests.js';
 import { SignupService } from '../core/signups/service.js';
 import { MailboxResendService } from '../core/subjects/mailbox-resend.js';
 import { SubjectService } from '../core/subjects/service.js';
@@ -25,10 +26,10 @@ import type { MailTransport } from '../courier/transports/transport.js';
 import { DnsDcvResolver } from '../dns/dcv-resolver.js';
 import type { Store } from '../store/store.js';
 import { ensureAdminToken } from './admin-token.js';
-import { BackgroundWork } from './background.js';
 import { checkKeyFingerprint, hasKeyFingerprint } from './key-fingerprint.js';
 import { createLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { RequestWorker } from './request-worker.js';
 import { loadOrCreateSecretKey } from './secret-key.js';
 import { openStore } from './store-factory.js';
 
@@ -47,13 +48,14 @@ export interface Runtime {
   mailboxes: MailboxResendService;
   identities: IdentityService;
   signups: SignupService;
-  background: BackgroundWork;
+  anonymous: AnonymousRequests;
+  requestWorker: RequestWorker;
   messages: MessageQueries;
   inbox: CapturedInbox;
   replayGuard: ReplayGuard;
   courier: Courier;
   metrics: Metrics;
-  /** Starts the courier and the periodic upkeep (expiry, pruning). */
+  /** Starts the courier, the anonymous-request worker and the periodic upkeep (expiry, pruning). */
   startBackground(): void;
   close(): Promise<void>;
 }
@@ -161,7 +163,22 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
   const mailboxes = new MailboxResendService(deps, verifications);
   const identities = new IdentityService(deps, verifications, subjects);
   const signups = new SignupService(deps, verifications, subjects);
-  const background = new BackgroundWork(logger);
+  const anonymous = new AnonymousRequests({
+    queue: store.requests,
+    quotas: store.quotas,
+    audit: store.audit,
+    clock,
+    keys,
+    newId,
+    signups,
+    perIpPerMinute: settings.anonymousPerMinute,
+  });
+  const requestWorker = new RequestWorker(
+    anonymous,
+    settings.requestWorkerTickMs,
+    settings.courierLease * 1000,
+    logger.child({ component: 'requests' }),
+  );
   const messages = new MessageQueries(store.messages, inbox);
   const replayGuard = new ReplayGuard(store.nonces, store.quotas, clock);
   let upkeep: NodeJS.Timeout | null = null;
@@ -193,7 +210,8 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
     mailboxes,
     identities,
     signups,
-    background,
+    anonymous,
+    requestWorker,
     messages,
     inbox,
     replayGuard,
@@ -201,13 +219,14 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
     metrics,
     startBackground() {
       courier.start();
+      requestWorker.start();
       void runUpkeep();
       upkeep = setInterval(runUpkeep, 60_000);
       upkeep.unref();
     },
     async close() {
       if (upkeep) clearInterval(upkeep);
-      await background.settled();
+      await requestWorker.stop();
       await courier.stop();
       await store.health.close();
     },

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { CoreError, type ErrorCode } from '../core/errors.js';
 import type { VerificationService } from '../core/verification/service.js';
 import { html, page, pageHeaders } from './page.js';
+import { htmlSecurity } from './security-headers.js';
 
 /** What each refusal tells the person holding the link: nothing about whose address it was. */
 const refusals: Partial<Record<ErrorCode, { status: number; title: string; text: string }>> = {
@@ -34,6 +35,7 @@ export interface ConfirmPageDeps {
 }
 
 export const confirmPage = (deps: ConfirmPageDeps) => async (app: FastifyInstance) => {
+  await htmlSecurity(app);
   await app.register(formbody, { bodyLimit: 4096 });
 
   const outcome = async (token: unknown, act: (t: string) => Promise<unknown>) => {

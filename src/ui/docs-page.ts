@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { html, joinHtml, page, type SafeHtml } from './page.js';
+import { htmlSecurity } from './security-headers.js';
 
 interface Operation {
   summary?: string;
@@ -8,6 +9,7 @@ interface Operation {
 
 /** A readable list of the native API's operations, from the same OpenAPI document clients get. */
 export const docsPage = async (app: FastifyInstance) => {
+  await htmlSecurity(app);
   app.get('/docs', { schema: { hide: true } }, async (_req, reply) => {
     const doc = (app as unknown as { swagger(): { paths: Record<string, Record<string, Operation>> } }).swagger();
     const rows: SafeHtml[] = [];

@@ -17,14 +17,7 @@ button{font-size:1.1em;padding:.6em 1.4em;background:#1a5fb4;color:#fff;border:0
 .note{color:#555;font-size:.9em} h1{font-size:1.5em}</style></head>
 <body>${body.value}</body></html>`;
 
-/** Headers for pages that carry or act on a token: never cached, never framed, never leaked by Referer. */
-export const pageHeaders = {
-  'content-type': 'text/html; charset=utf-8',
-  'cache-control': 'no-store',
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
-  'x-content-type-options': 'nosniff',
-};
+/** The content type of every page; the security headers come from `htmlSecurity`. */
+export const pageHeaders = { 'content-type': 'text/html; charset=utf-8' };
 
 export const joinHtml = (parts: SafeHtml[], separator = '\n'): SafeHtml => new SafeHtml(parts.map((p) => p.value).join(separator));

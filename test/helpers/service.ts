@@ -45,6 +45,7 @@ export const startService = async (
     courierRetryBaseMs: 20,
     courierRetryMaxMs: 200,
     courierPollMs: 50,
+    requestWorkerTickMs: 20,
     ...overrides,
   };
   const rt = await createRuntime(settings, { logger: options.logger ?? createLogger(settings.logLevel), clock: options.clock });
@@ -52,7 +53,10 @@ export const startService = async (
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  if (options.courier !== false) rt.courier.start();
+  if (options.courier !== false) {
+    rt.courier.start();
+    rt.requestWorker.start();
+  }
   return {
     rt,
     app,

@@ -112,6 +112,10 @@ export class DcvService {
    */
   async resendOrder(actor: Principal, input: DcvResendInput): Promise<Verification[]> {
     assertMay(actor, 'send');
+    return this.verifications.retrying(() => this.resendOrderOnce(actor, input));
+  }
+
+  private async resendOrderOnce(actor: Principal, input: DcvResendInput): Promise<Verification[]> {
     const accountId = accountIdOf(actor);
     const order = await this.findOrder(actor, input);
     await assertMayHandle(order, this.deps.accounts, input.orderNumber !== undefined ? 'orderNumber' : 'baseOrderNumber');
@@ -268,6 +272,13 @@ export class DcvService {
     },
   ): Promise<Verification[]> {
     assertMay(actor, 'manage_subjects');
+    return this.verifications.retrying(() => this.sendForNameOnce(actor, input));
+  }
+
+  private async sendForNameOnce(
+    actor: Principal,
+    input: { name: string; emails?: string[]; locale?: string; ip?: string | null },
+  ): Promise<Verification[]> {
     const name = normaliseDomainName(input.name, 'name');
     const page = await this.deps.subjects.listSubjects({
       accountId: accountIdOf(actor),

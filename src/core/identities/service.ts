@@ -42,7 +42,7 @@ export class IdentityService {
     for (const raw of emails) {
       try {
         const email = parseRecipient(raw, 'Email');
-        out.push({ email: raw, result: (await fn(email)) as 'success' | 'exists' });
+        out.push({ email: raw, result: (await this.verifications.retrying(() => fn(email))) as 'success' | 'exists' });
       } catch (e) {
         if (!(e instanceof CoreError)) throw e;
         out.push({ email: raw, result: 'failed', code: e.code });

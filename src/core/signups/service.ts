@@ -1,4 +1,5 @@
 import { isValidRecipient, parseRecipient } from '../addresses.js';
+import { cleanName } from '../display-name.js';
 import { CoreError } from '../errors.js';
 import type { Verification } from '../model.js';
 import { hashPassword } from '../passwords.js';
@@ -49,8 +50,10 @@ export class SignupService {
       }
       if (existing) return this.resendFor(existing, input.ip);
       const attributes: Record<string, string> = {};
-      if (input.firstName) attributes.firstName = input.firstName;
-      if (input.lastName) attributes.lastName = input.lastName;
+      const firstName = cleanName(input.firstName);
+      const lastName = cleanName(input.lastName);
+      if (firstName) attributes.firstName = firstName;
+      if (lastName) attributes.lastName = lastName;
       if (input.invitationCode) attributes.invitationCode = input.invitationCode;
       await this.subjects.record(
         { accountId: null, kind: 'signup', emails: [email], attributes },
@@ -139,8 +142,8 @@ export class SignupService {
               attributes: {
                 ...activated.attributes,
                 passwordHash: await hashPassword(input.password),
-                ...(input.firstName ? { firstName: input.firstName } : {}),
-                ...(input.lastName ? { lastName: input.lastName } : {}),
+                ...(cleanName(input.firstName) ? { firstName: cleanName(input.firstName) } : {}),
+                ...(cleanName(input.lastName) ? { lastName: cleanName(input.lastName) } : {}),
               },
               updatedAt: ctx.now,
               version: activated.version + 1,
@@ -152,8 +155,18 @@ export class SignupService {
     });
   }
 
+  /** Ignored requests are counted (per kind, sign-up and hour), not stored one row each: strangers send them at will. */
   private async audit(type: string, s: Subject | null, ip: string | null): Promise<void> {
     const ctx = this.verifications.context();
-    await this.deps.audit.append([event(ctx, type, s ? { accountId: null, subjectId: s.id } : null, { ip })]);
+    await this.deps.audit.countRefusal({
+      id: ctx.newId(),
+      type,
+      at: ctx.now,
+      accountId: null,
+      verificationId: null,
+      subjectId: s?.id ?? null,
+      key: '',
+      detail: { ip },
+    });
   }
 }

@@ -28,6 +28,13 @@ export class MailboxResendService {
 
   async resend(actor: Principal, input: { orderNumber: string; emails?: string[]; ip?: string | null }): Promise<Verification[]> {
     assertMay(actor, 'send');
+    return this.verifications.retrying(() => this.resendOnce(actor, input));
+  }
+
+  private async resendOnce(
+    actor: Principal,
+    input: { orderNumber: string; emails?: string[]; ip?: string | null },
+  ): Promise<Verification[]> {
     const order = await this.findOrder(accountIdOf(actor), input.orderNumber);
     await assertMayHandle(order, this.deps.accounts, 'orderNumber');
     const targets =

@@ -1,3 +1,4 @@
+import { nameForMail } from '../display-name.js';
 import type { Subject } from './model.js';
 
 /** What templates may say about the subject besides the link: never a secret. */
@@ -5,6 +6,7 @@ export const templateData = (subject: Subject | null, scope: string[]): Record<s
   const data: Record<string, string> = {};
   if (subject?.number) data.orderNumber = subject.number;
   if (subject?.kind === 'ssl_order') data.domains = scope.join(', ');
-  if (subject?.attributes.firstName) data.firstName = subject.attributes.firstName;
+  const firstName = nameForMail(subject?.attributes.firstName);
+  if (firstName) data.firstName = firstName;
   return data;
 };

@@ -352,7 +352,7 @@ export class VerificationService {
   }
 
   /** Optimistic concurrency: a command that lost a race is re-read and re-decided. */
-  private async retrying<T>(fn: () => Promise<T>): Promise<T> {
+  async retrying<T>(fn: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await fn();

@@ -202,7 +202,7 @@ describe('Akana: per-IP ceiling, with the client IP taken from trusted proxies o
           'x-forwarded-for': ip,
         });
       const sent = async () => {
-        await svc.rt.background.settled();
+        await svc.rt.requestWorker.drain();
         return (await svc.rt.store.messages.listMessages({ limit: 100 })).items.length;
       };
       const seeded = await sent();
@@ -227,7 +227,7 @@ describe('Akana: per-IP ceiling, with the client IP taken from trusted proxies o
           'x-forwarded-for': ip,
         });
       }
-      await svc.rt.background.settled();
+      await svc.rt.requestWorker.drain();
       // Both requests count against the real peer (127.0.0.1): only the first is sent.
       const messages = (await svc.rt.store.messages.listMessages({ limit: 10 })).items;
       expect(messages).toHaveLength(2);

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isValidRecipient } from '../../core/addresses.js';
 import { CoreError } from '../../core/errors.js';
+import type { AnonymousRequests } from '../../core/signups/anonymous-requests.js';
 import type { SignupService } from '../../core/signups/service.js';
 import { acceptsOurs, type BodyKind, bodyKind } from './negotiation.js';
 
@@ -34,9 +35,8 @@ type Fields = Record<string, unknown>;
 
 /** What the Akana dialect uses. */
 export interface AkanaDeps {
-  signups: SignupService;
-  /** Runs work after the response is sent. */
-  offPath: (work: () => Promise<void>) => void;
+  signups: Pick<SignupService, 'verifyCode' | 'complete'>;
+  anonymous: Pick<AnonymousRequests, 'accept'>;
 }
 
 const readBody = (req: FastifyRequest, allowed: BodyKind[]): Fields => {
@@ -69,9 +69,9 @@ const address = (fields: Fields, name: string): string => {
 
 /**
  * Akana's anonymous sign-up API. The verb is checked first (405), then Accept and Content-Type (404),
- * then the fields (400). `resendActivation` and `signupUser` answer before any lookup: the work that
- * differs between a pending, unknown, activated or over-quota address runs after the response, off
- * its path, so status, headers, body and timing are the same for all of them.
+ * then the fields (400). `resendActivation` and `signupUser` are recorded durably, the same way for
+ * every address, and answered once recorded; the core works them later on its own schedule, so
+ * status, headers, body and timing are the same for a pending, unknown, activated or over-quota address.
  */
 export const akanaDialect = (deps: AkanaDeps) => async (app: FastifyInstance) => {
   app.removeAllContentTypeParsers();
@@ -101,7 +101,7 @@ export const akanaDialect = (deps: AkanaDeps) => async (app: FastifyInstance) =>
 
   post('/resendActivation', async (req, reply) => {
     const email = address(readBody(req, ['form']), 'emailAddress');
-    deps.offPath(() => deps.signups.resendActivation(email, req.ip));
+    await deps.anonymous.accept({ kind: 'resend_activation', email }, req.ip);
     return sendAccepted(reply);
   });
 
@@ -112,7 +112,7 @@ export const akanaDialect = (deps: AkanaDeps) => async (app: FastifyInstance) =>
     const lastName = text(body, 'LastName', 100);
     const invitationCode = (req.params as { code?: string }).code;
     if (invitationCode !== undefined && invitationCode.length > 128) throw new AkanaError(400, 'The invitation code is not valid.');
-    deps.offPath(() => deps.signups.signup({ email, firstName, lastName, invitationCode, ip: req.ip }));
+    await deps.anonymous.accept({ kind: 'signup', email, firstName, lastName, invitationCode }, req.ip);
     return sendAccepted(reply);
   };
   post('/signupUser', signup);

@@ -66,7 +66,7 @@ describe('Akana under arbitrary input (property)', () => {
       { numRuns: 200 },
     );
     // Background work has had its turn; every message went to the pending address.
-    await svc.rt.background.settled();
+    await svc.rt.requestWorker.drain();
     const recipients = new Set((await svc.rt.store.messages.listMessages({ limit: 100 })).items.map((m) => m.recipient.toLowerCase()));
     for (const r of recipients) expect(r).toBe(pending);
   });

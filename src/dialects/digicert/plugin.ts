@@ -53,7 +53,11 @@ export const digicertDialect = (deps: DigicertDeps) => async (app: FastifyInstan
 
   app.setErrorHandler((err, req, reply) => {
     if (err instanceof DigicertError) return sendError(reply, err);
-    if (err instanceof CoreError) return sendError(reply, fromCore(err.code, err.details));
+    if (err instanceof CoreError) {
+      const mapped = fromCore(err.code, err.details);
+      if (mapped.status >= 500) req.log.error({ err }, 'digicert request failed');
+      return sendError(reply, mapped);
+    }
     const status = (err as FastifyError).statusCode;
     if (status !== undefined && status < 500) return sendError(reply, new DigicertError(['bad_request_format']));
     req.log.error({ err }, 'digicert request failed');

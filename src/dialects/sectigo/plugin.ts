@@ -110,7 +110,11 @@ export const sectigoDialect = (deps: SectigoDeps) => async (app: FastifyInstance
           return send(reply, await route.handle(deps, req, params, deps.authenticator.owner(login.account.id)));
         } catch (e) {
           if (e instanceof SectigoError) return send(reply, errorFormat(e));
-          if (e instanceof CoreError) return send(reply, errorFormat(fromCore(e.code, e.details.field, route.endpoint, e.details.state)));
+          if (e instanceof CoreError) {
+            const mapped = fromCore(e.code, e.details.field, route.endpoint, e.details.state);
+            if (mapped.code === '-14') req.log.error({ err: e }, 'sectigo request failed');
+            return send(reply, errorFormat(mapped));
+          }
           req.log.error({ err: e }, 'sectigo request failed');
           return send(reply, errorFormat(new SectigoError('-14')));
         }
