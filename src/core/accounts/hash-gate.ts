@@ -7,6 +7,9 @@ export type GateVerdict = 'admitted' | 'client_busy' | 'busy';
  */
 export class HashGate {
   private inFlight = 0;
+  /** The most hashes ever in flight at once, and how many were let through (for tests and metrics). */
+  peak = 0;
+  admitted = 0;
   private readonly perClient = new Map<string, number>();
 
   constructor(private readonly limits: { total: number; perClient: number }) {}
@@ -16,6 +19,8 @@ export class HashGate {
     const mine = this.perClient.get(client) ?? 0;
     if (mine >= this.limits.perClient) return 'client_busy';
     this.inFlight++;
+    this.peak = Math.max(this.peak, this.inFlight);
+    this.admitted++;
     this.perClient.set(client, mine + 1);
     return 'admitted';
   }
