@@ -1,21 +1,10 @@
 import type { ClaimedMessage, DeliveryOutcome, Outbox } from '../../courier/outbox-port.js';
+import { claimContext } from '../claim-context.js';
 import * as rows from '../rows.js';
 import type { Row, SqliteConnection } from './connection.js';
 
 /** Due: queued or deferred and its time has come, or sending under an expired lease. */
 const DUE = `((status IN ('queued', 'deferred') AND next_attempt_at <= @now) OR (status = 'sending' AND lease_until < @now))`;
-
-export const claimContext = (r: Row | undefined): Pick<ClaimedMessage, 'verificationState' | 'token'> => ({
-  verificationState: r ? (r.state as ClaimedMessage['verificationState']) : null,
-  token:
-    r && r.expires_at !== null && r.expires_at !== undefined
-      ? {
-          sealed: r.sealed === null ? null : String(r.sealed),
-          usedAt: r.used_at === null ? null : Number(r.used_at),
-          expiresAt: Number(r.expires_at),
-        }
-      : null,
-});
 
 /** The outbox: leased claims, completions guarded by the lease owner. */
 export class SqliteOutbox implements Outbox {

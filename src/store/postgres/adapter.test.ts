@@ -1,0 +1,38 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startPostgres, type TestPostgres } from '../../../test/helpers/postgres.js';
+import { storeContract } from '../contract/index.js';
+import { openPostgresStore } from './store.js';
+
+let server: TestPostgres;
+beforeAll(async () => {
+  server = await startPostgres();
+});
+afterAll(async () => server?.close());
+
+const open = (url: string) => openPostgresStore({ url, poolSize: 4, statementTimeoutMs: 10_000 });
+
+storeContract('postgres (one database, two pools)', async () => {
+  const url = await server.createDatabase();
+  const a = open(url);
+  const b = open(url);
+  return {
+    a: a.store,
+    b: b.store,
+    async cleanup() {
+      await a.store.health.close();
+      await b.store.health.close();
+    },
+  };
+});
+
+it('migrates once when several nodes migrate at once (advisory lock), and is then ready', async () => {
+  const url = await server.createDatabase({ empty: true });
+  const nodes = [open(url), open(url), open(url)];
+  expect(await nodes[0]?.store.health.ready()).toBe(false);
+  const results = await Promise.all(nodes.map((n) => n.migrate()));
+  expect(results.filter((r) => r.length > 0)).toEqual([[1]]);
+  for (const n of nodes) {
+    expect(await n.store.health.ready()).toBe(true);
+    await n.store.health.close();
+  }
+});

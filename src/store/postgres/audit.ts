@@ -1,0 +1,45 @@
+import type { AuditPersister, EventFilter, Refusal } from '../../core/audit/port.js';
+import type { AuditEvent } from '../../core/model.js';
+import * as rows from '../rows.js';
+import { Where } from '../sql-where.js';
+import { PgConnection } from './connection.js';
+
+export class PgAudit implements AuditPersister {
+  constructor(private readonly c: PgConnection) {}
+
+  async append(events: AuditEvent[]) {
+    await PgConnection.insert(this.c, 'events', events.map(rows.eventRow));
+  }
+
+  async countRefusal(r: Refusal) {
+    const e = rows.eventRow(r);
+    // One atomic upsert: concurrent refusals of one bucket, on any nodes, each add one.
+    await this.c.run(
+      `INSERT INTO events (id, at, type, account_id, verification_id, subject_id, detail, bucket, count)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)
+       ON CONFLICT (bucket) WHERE bucket IS NOT NULL DO UPDATE SET count = events.count + 1`,
+      e.id,
+      e.at,
+      e.type,
+      e.account_id,
+      e.verification_id,
+      e.subject_id,
+      e.detail,
+      rows.refusalBucket(r),
+    );
+  }
+
+  async listEvents(f: EventFilter) {
+    const where = new Where()
+      .add('verification_id = ?', f.verificationId)
+      .add('subject_id = ?', f.subjectId)
+      .add('account_id = ?', f.accountId)
+      .add('at >= ?', f.since);
+    if (f.types?.length) where.add(`type IN (${PgConnection.placeholders(f.types)})`, ...f.types);
+    return (await this.c.rows(`SELECT * FROM events ${where} ORDER BY seq DESC LIMIT ?`, ...where.params, f.limit)).map(rows.toEvent);
+  }
+
+  async prune(before: number) {
+    return this.c.run('DELETE FROM events WHERE at < ?', before);
+  }
+}

