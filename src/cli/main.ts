@@ -3,6 +3,7 @@ import { loadSettings, SettingError } from '../config/load.js';
 import type { Settings } from '../config/settings.js';
 import { OPERATOR } from '../core/access/permissions.js';
 import { CoreError } from '../core/errors.js';
+import { Unavailable } from '../core/unavailable.js';
 import { FixtureError, readFixtureFile, seedFixture } from '../fixtures/load-fixtures.js';
 import { startServer } from '../http/server.js';
 import { createRuntime } from '../runtime/create-runtime.js';
@@ -73,9 +74,8 @@ program
   .description("bring the configured store's schema up to date")
   .option('--config <file>', 'config file, JSON or YAML')
   .action(async (opts) => {
-    const opened = openStore(settingsFrom(opts).databaseUrl);
-    const applied = await opened.migrate();
-    await opened.store.health.close();
+    const opened = openStore(settingsFrom(opts));
+    const applied = await opened.migrate().finally(() => opened.store.health.close());
     process.stdout.write(applied.length ? `applied migrations ${applied.join(', ')}\n` : 'schema is up to date\n');
   });
 
@@ -154,6 +154,7 @@ export const run = async (argv: string[]): Promise<void> => {
     else if (e instanceof CoreError)
       process.stderr.write(`reverify: ${e.code}: ${e.message}${e.details.field ? ` (${e.details.field})` : ''}\n`);
     else if (e instanceof Error && /^REVERIFY_/.test(e.message)) process.stderr.write(`reverify: ${e.message}\n`);
+    else if (e instanceof Unavailable) process.stderr.write(`reverify: REVERIFY_DATABASE_URL: ${e.message}\n`);
     else throw e;
     process.exit(2);
   }

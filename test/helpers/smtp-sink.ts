@@ -4,6 +4,8 @@ import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
 export interface SinkMail {
+  /** The envelope sender (MAIL FROM). */
+  from: string;
   to: string[];
   messageId: string;
   subject: string;
@@ -12,8 +14,8 @@ export interface SinkMail {
   parsed: ParsedMail;
 }
 
-/** How the sink answers the n-th DATA (1-based): accept, refuse with a code, or hold the reply forever. */
-export type Responder = (n: number) => 'accept' | 'hold' | { code: number; message: string };
+/** How the sink answers the n-th DATA (1-based) carrying `mail`: accept, refuse with a code, or hold the reply until released. */
+export type Responder = (n: number, mail: SinkMail) => 'accept' | 'hold' | { code: number; message: string };
 
 /** A real SMTP server on 127.0.0.1 that records what it accepts. */
 export class SmtpSink extends EventEmitter {
@@ -41,8 +43,8 @@ export class SmtpSink extends EventEmitter {
         const n = ++this.dataCount;
         simpleParser(stream)
           .then((parsed) => {
-            const verdict = this.responder(n);
             const mail: SinkMail = {
+              from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
               to: session.envelope.rcptTo.map((r) => r.address),
               messageId: parsed.messageId ?? '',
               subject: parsed.subject ?? '',
@@ -50,6 +52,7 @@ export class SmtpSink extends EventEmitter {
               html: typeof parsed.html === 'string' ? parsed.html : '',
               parsed,
             };
+            const verdict = this.responder(n, mail);
             if (verdict === 'accept' || verdict === 'hold') {
               this.mails.push(mail);
               this.emit('mail', mail);

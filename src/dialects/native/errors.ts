@@ -33,7 +33,8 @@ export type RequestErrorCode =
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'ROUTE_NOT_FOUND'
   | 'METHOD_NOT_ALLOWED'
-  | 'INTERNAL_ERROR';
+  | 'INTERNAL_ERROR'
+  | 'SERVICE_UNAVAILABLE';
 
 export interface NativeErrorBody {
   error: { code: string; message: string; field?: string; retry_after_seconds?: number };

@@ -5,6 +5,7 @@ import type { AccountService } from '../../core/accounts/service.js';
 import { CoreError } from '../../core/errors.js';
 import type { MessageQueries } from '../../core/messages/service.js';
 import type { SubjectService } from '../../core/subjects/service.js';
+import { Unavailable } from '../../core/unavailable.js';
 import type { VerificationService } from '../../core/verification/service.js';
 import { authenticate } from './auth.js';
 import { type NativeErrorBody, nativeStatus, type RequestErrorCode } from './errors.js';
@@ -70,6 +71,11 @@ export const sendNativeError = (logger: Logger, err: unknown, req: FastifyReques
   const status = (err as FastifyError).statusCode;
   if (status !== undefined && status >= 400 && status < 500)
     return reply.code(status).send(body('BAD_REQUEST', 'The request could not be processed.'));
+  if (err instanceof Unavailable) {
+    logger.error({ err, reqId: req.id }, 'database unavailable');
+    reply.header('Retry-After', '5');
+    return reply.code(503).send(body('SERVICE_UNAVAILABLE', 'The service cannot reach its database right now; try again shortly.'));
+  }
   logger.error({ err, reqId: req.id }, 'unhandled error');
   return reply.code(500).send(body('INTERNAL_ERROR', 'The service failed to process the request; nothing was changed by it.'));
 };
