@@ -18,6 +18,8 @@ export interface TestPostgres {
   start(): Promise<void>;
   /** Whether stop/start can be used (not for an external server). */
   readonly embedded: boolean;
+  /** The embedded server's main process id (null for an external server). */
+  readonly pid: number | null;
   close(): Promise<void>;
 }
 
@@ -53,8 +55,11 @@ const databaseUrl = (server: string, name: string) => {
   return u.toString();
 };
 
-/** Starts (or connects to) the server and migrates a template database that each test's database copies. */
-export const startPostgres = async (): Promise<TestPostgres> => {
+/**
+ * Starts (or connects to) the server and migrates a template database that each test's database
+ * copies. Tests run it without durability (no fsync); `durable` keeps PostgreSQL's defaults (benchmarks).
+ */
+export const startPostgres = async (options: { durable?: boolean } = {}): Promise<TestPostgres> => {
   const external = process.env.REVERIFY_TEST_DATABASE_URL;
   let server: EmbeddedPostgres | null = null;
   let dir: string | null = null;
@@ -74,9 +79,9 @@ export const startPostgres = async (): Promise<TestPostgres> => {
       persistent: true,
       createPostgresUser: true,
       initdbFlags: ['--no-sync', '--encoding=UTF8', '--locale=C'],
-      // Durability is not under test here; the server listens on loopback only.
+      // Durability is not under test in tests; the server listens on loopback only.
       postgresFlags: [
-        ...['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+        ...(options.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
         ...['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300'],
       ],
       onLog: () => undefined,
@@ -96,6 +101,9 @@ export const startPostgres = async (): Promise<TestPostgres> => {
   let n = 0;
   return {
     embedded: server !== null,
+    get pid() {
+      return (server as unknown as { process?: { pid?: number } } | null)?.process?.pid ?? null;
+    },
     async createDatabase(options = {}) {
       const name = `reverify_${suffix}_${++n}`;
       await withAdmin(adminUrl, (c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${options.empty ? 'template0' : template}`));
