@@ -66,7 +66,11 @@ const descendants = (root: number): number[] => {
   const all = [root];
   for (let grew = true; grew; ) {
     grew = false;
-    for (const [pid, ppid] of parent) if (all.includes(ppid) && !all.includes(pid)) all.push(pid), (grew = true);
+    for (const [pid, ppid] of parent) {
+      if (!all.includes(ppid) || all.includes(pid)) continue;
+      all.push(pid);
+      grew = true;
+    }
   }
   return all;
 };

@@ -154,8 +154,11 @@ export const run = async (argv: string[]): Promise<void> => {
     else if (e instanceof CoreError)
       process.stderr.write(`reverify: ${e.code}: ${e.message}${e.details.field ? ` (${e.details.field})` : ''}\n`);
     else if (e instanceof Error && /^REVERIFY_/.test(e.message)) process.stderr.write(`reverify: ${e.message}\n`);
-    else if (e instanceof Unavailable) process.stderr.write(`reverify: REVERIFY_DATABASE_URL: ${e.message}\n`);
-    else throw e;
+    else if (e instanceof Unavailable) {
+      // Not a configuration error: the database may come back, so a supervisor should try again (exit 1, not 2).
+      process.stderr.write(`reverify: REVERIFY_DATABASE_URL: ${e.message}\n`);
+      process.exit(1);
+    } else throw e;
     process.exit(2);
   }
 };

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { freePort } from '../../../test/helpers/free-port.js';
 import { startPostgres, type TestPostgres } from '../../../test/helpers/postgres.js';
 import { storeContract } from '../contract/index.js';
 import { openPostgresStore } from './store.js';
@@ -35,4 +36,21 @@ it('migrates once when several nodes migrate at once (advisory lock), and is the
     expect(await n.store.health.ready()).toBe(true);
     await n.store.health.close();
   }
+});
+
+it('a database that is not there is a setting to fix; a server that does not answer is unavailable', async () => {
+  const missing = new URL(await server.createDatabase());
+  missing.pathname = '/no_such_database';
+  const wrong = open(missing.toString());
+  await expect(wrong.migrate()).rejects.toMatchObject({ name: 'Unavailable', message: expect.stringMatching(/^REVERIFY_DATABASE_URL: /) });
+  expect(await wrong.store.health.ready()).toBe(false);
+  await wrong.store.health.close();
+  const closed = new URL(missing);
+  closed.port = String(await freePort());
+  const down = open(closed.toString());
+  await expect(down.store.verifications.getVerification('x')).rejects.toMatchObject({
+    name: 'Unavailable',
+    message: expect.stringMatching(/^database unavailable: .*ECONNREFUSED/),
+  });
+  await down.store.health.close();
 });

@@ -41,8 +41,14 @@ const isUnavailable = (e: unknown): boolean => {
   return e instanceof Error;
 };
 
-const unavailable = (e: unknown): unknown =>
-  isUnavailable(e) && !(e instanceof Unavailable) ? new Unavailable(`database unavailable: ${(e as Error).message}`, { cause: e }) : e;
+/** The server refused the URL's credentials or database: a setting to fix, said in one line (a restart will not help). */
+const isRefusedLogin = (e: unknown): boolean => e instanceof pg.DatabaseError && ((e.code ?? '').startsWith('28') || e.code === '3D000');
+
+const unavailable = (e: unknown): unknown => {
+  if (e instanceof Unavailable) return e;
+  if (isRefusedLogin(e)) return new Unavailable(`REVERIFY_DATABASE_URL: ${(e as Error).message}`, { cause: e });
+  return isUnavailable(e) ? new Unavailable(`database unavailable: ${(e as Error).message}`, { cause: e }) : e;
+};
 
 /** `?` placeholders to `$1, $2, ...`, with a prepared-statement name derived from the text. */
 const prepared = new Map<string, { name: string; text: string }>();
