@@ -75,7 +75,8 @@ const unknownFailure = {
 const readyz = (svc: TestService) => fetch(`${svc.url}/readyz`, { signal: AbortSignal.timeout(ANSWER_WITHIN_MS) }).then((r) => r.status);
 
 describe('a lost database', () => {
-  it('a black hole and then PostgreSQL stopped for 5 s: each dialect answers its own error in time, /readyz fails, nothing accepted is lost, service resumes by itself', async () => {
+  // Stopping the server needs the embedded one: skipped against REVERIFY_TEST_DATABASE_URL.
+  it.skipIf(Boolean(process.env.REVERIFY_TEST_DATABASE_URL))('a black hole and then PostgreSQL stopped for 5 s: each dialect answers its own error in time, /readyz fails, nothing accepted is lost, service resumes by itself', async () => {
     const databaseUrl = await server.createDatabase();
     const target = new URL(databaseUrl);
     const front = await new TcpFront({ host: target.hostname, port: Number(target.port) }).start();
