@@ -56,6 +56,7 @@ describe('three nodes on one PostgreSQL behave as one', () => {
   it('600 concurrent resends across three nodes, a flaky SMTP server, one node SIGKILLed: every accepted resend delivered, one send per recipient hit on all nodes, duplicates only for sends in flight at the kill', async () => {
     const databaseUrl = await server.createDatabase();
     const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+    db.on('error', () => undefined);
     const ids = await seedVerifications(databaseUrl, SINGLES + TRIPLES);
     await db.query("UPDATE messages SET status = 'sent', sent_at = created_at");
     const seeded = new Set((await db.query('SELECT id FROM messages')).rows.map((r) => String(r.id)));

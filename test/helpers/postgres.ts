@@ -41,6 +41,7 @@ const ensurePostgresUser = () => {
 
 const withAdmin = async <T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> => {
   const client = new pg.Client({ connectionString: url });
+  client.on('error', () => undefined);
   await client.connect();
   try {
     return await fn(client);

@@ -92,6 +92,37 @@ CREATE TABLE queued_requests (
   id TEXT COLLATE "C" PRIMARY KEY, kind TEXT COLLATE "C" NOT NULL, sealed TEXT COLLATE "C" NOT NULL, ip TEXT COLLATE "C", received_at BIGINT NOT NULL,
   lease_owner TEXT COLLATE "C", lease_until BIGINT
 );
+-- Check-and-charge of a write batch's quotas, inside the batch's own statement. The advisory locks
+-- (one per quota key, taken in the order given) serialise it across nodes; being VOLATILE, each query
+-- here reads a fresh snapshot, so the counts see the charges of whoever held a lock before. A refusal
+-- raises RV001 and the whole statement (the batch) is undone.
+CREATE FUNCTION reverify_charge(lock_ids INTEGER[], check_keys TEXT[], sinces BIGINT[], limits INTEGER[], adds INTEGER[],
+                                charge_keys TEXT[], charged_at BIGINT, enforce BOOLEAN) RETURNS BOOLEAN
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+  lock_id INTEGER;
+BEGIN
+  IF enforce THEN
+    FOREACH lock_id IN ARRAY lock_ids LOOP
+      PERFORM pg_advisory_xact_lock(72657001, lock_id);
+    END LOOP;
+    IF EXISTS (SELECT 1 FROM unnest(check_keys, sinces, limits, adds) AS r(key, since, lim, adding)
+               WHERE (SELECT count(*) FROM quota_charges c WHERE c.key = r.key AND c.at > r.since) + r.adding > r.lim) THEN
+      RAISE EXCEPTION 'quota refused' USING ERRCODE = 'RV001';
+    END IF;
+  END IF;
+  INSERT INTO quota_charges (key, at) SELECT k, charged_at FROM unnest(charge_keys) AS k;
+  RETURN TRUE;
+END $$;
+-- Version guards inside one statement: when fewer guarded rows changed than expected, RV002 undoes the statement.
+CREATE FUNCTION reverify_guard(expected BIGINT, changed BIGINT) RETURNS BIGINT
+LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+  IF changed <> expected THEN
+    RAISE EXCEPTION 'version guard: % of % rows changed', changed, expected USING ERRCODE = 'RV002';
+  END IF;
+  RETURN changed;
+END $$;
 `,
   },
 ];

@@ -3,10 +3,13 @@ import type { ChargeRef, QuotaPersister, QuotaRule, QuotaVerdict } from '../../c
 import { type ChargeReader, evaluateQuota, quotaChecks } from '../quota.js';
 import type { PgConnection, Querier } from './connection.js';
 
-/** The first key of the two-key advisory locks taken on quota keys (keeps them apart from other users' locks). */
+/** The first key of the two-key advisory locks taken on quota keys (keeps them apart from other users' locks; reverify_charge uses it too). */
 const QUOTA_LOCK_SPACE = 72_657_001;
 
 const lockId = (key: string): number => createHash('sha256').update(key).digest().readInt32BE(0);
+
+/** The advisory lock ids of quota keys, distinct, in the one order every transaction takes them. */
+export const quotaLockIds = (keys: string[]): number[] => [...new Set(keys.map(lockId))].sort((a, b) => a - b);
 
 /**
  * Serialises check-and-charge per quota key across every node: a transaction-scoped advisory lock on
@@ -14,7 +17,7 @@ const lockId = (key: string): number => createHash('sha256').update(key).digest(
  * until commit, so the next holder's count sees the charges this one wrote.
  */
 export const lockQuotaKeys = async (q: Querier, keys: string[]): Promise<void> => {
-  const ids = [...new Set(keys.map(lockId))].sort((a, b) => a - b);
+  const ids = quotaLockIds(keys);
   if (ids.length === 0) return;
   await q.run('SELECT pg_advisory_xact_lock(?, k) FROM unnest(?::int[]) WITH ORDINALITY AS t(k, i) ORDER BY i', QUOTA_LOCK_SPACE, ids);
 };

@@ -1,10 +1,11 @@
+import pg from 'pg';
 import type { Change, CommitResult, Transactor, WriteBatch } from '../../core/unit-of-work.js';
-import { chargedKeys } from '../quota.js';
+import { chargedKeys, quotaChecks } from '../quota.js';
 import * as rows from '../rows.js';
-import { isConflict, PgConnection, Rollback, type Row } from './connection.js';
-import { checkQuota, lockQuotaKeys } from './quotas.js';
+import { isConflict, PgConnection, type Querier, type Row } from './connection.js';
+import { checkQuota, quotaLockIds } from './quotas.js';
 
-/** One part of the batch's write statement: a data-modifying CTE with its parameters. */
+/** One part of the batch's statement: a data-modifying CTE with its parameters. */
 interface Part {
   sql: string;
   params: unknown[];
@@ -13,11 +14,16 @@ interface Part {
 }
 
 /** `UPDATE ... SET <changed columns> WHERE id = ? AND version = <before>`: no row changed is a conflict. */
-const guardedUpdate = <T extends { id: string; version: number }>(table: string, change: Change<T>, toRow: (x: T) => Row): Part => {
+const guardedUpdate = <T extends { id: string; version: number }>(
+  table: string,
+  change: Change<T>,
+  toRow: (x: T) => Row,
+  afterQuota: string,
+): Part => {
   const set = rows.changedColumns(toRow(change.before), toRow(change.after));
   const columns = Object.keys(set);
   return {
-    sql: `UPDATE ${table} SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE id = ? AND version = ? RETURNING 1`,
+    sql: `UPDATE ${table} SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE id = ? AND version = ?${afterQuota} RETURNING 1`,
     params: [...columns.map((c) => set[c]), change.before.id, change.before.version],
     guarded: true,
   };
@@ -29,16 +35,34 @@ const insert = (table: string, batch: Row[]): Part[] => {
   return [{ sql, params }];
 };
 
-/** Every write of a batch after its quota check, in the order the SQLite adapter applies them. */
-const partsOf = (b: WriteBatch): Part[] => {
+/** The quota part: `reverify_charge` (see the migrations) locks the keys, counts, refuses or charges. */
+const quotaPart = (b: WriteBatch): Part | null => {
+  if (!b.quota) return null;
+  const { sends, at, enforce } = b.quota;
+  const charges = chargedKeys(sends);
+  const checks = enforce ? quotaChecks(sends) : [];
+  if (charges.length === 0 && checks.length === 0) return null;
+  return {
+    sql: 'SELECT reverify_charge(?::int[], ?::text[], ?::bigint[], ?::int[], ?::int[], ?::text[], ?, ?) AS ok',
+    params: [
+      quotaLockIds(checks.map((c) => c.rule.key)),
+      checks.map((c) => c.rule.key),
+      checks.map((c) => at - c.rule.windowMs),
+      checks.map((c) => c.rule.limit),
+      checks.map((c) => c.add),
+      charges,
+      at,
+      enforce,
+    ],
+  };
+};
+
+/** Every write of a batch, in the order the SQLite adapter applies them; updates wait for the quota's locks. */
+const writesOf = (b: WriteBatch, afterQuota: string): Part[] => {
   const tokenUpdates = b.tokens?.update ?? [];
-  const charges = b.quota ? chargedKeys(b.quota.sends) : [];
   return [
-    ...(b.subjects?.update ?? []).map((ch) => guardedUpdate('subjects', ch, rows.subjectRow)),
-    ...(b.verifications?.update ?? []).map((ch) => guardedUpdate('verifications', ch, rows.verificationRow)),
-    ...(charges.length && b.quota
-      ? [{ sql: 'INSERT INTO quota_charges (key, at) SELECT k, ? FROM unnest(?::text[]) AS k', params: [b.quota.at, charges] }]
-      : []),
+    ...(b.subjects?.update ?? []).map((ch) => guardedUpdate('subjects', ch, rows.subjectRow, afterQuota)),
+    ...(b.verifications?.update ?? []).map((ch) => guardedUpdate('verifications', ch, rows.verificationRow, afterQuota)),
     ...insert('subjects', (b.subjects?.insert ?? []).map(rows.subjectRow)),
     ...insert('verifications', (b.verifications?.insert ?? []).map(rows.verificationRow)),
     ...insert('tokens', (b.tokens?.insert ?? []).map(rows.tokenRow)),
@@ -68,45 +92,58 @@ const touchesARowTwice = (b: WriteBatch): boolean =>
     (changes) => changes && new Set(changes.map((c) => c.before.id)).size < changes.length,
   );
 
+const sqlState = (e: unknown) => (e instanceof pg.DatabaseError ? e.code : undefined);
+
 /**
- * Applies a write batch in one READ COMMITTED transaction. With a quota: the advisory locks of its
- * keys first (every node serialises check-and-charge per key), then the counts. Then all writes in one
- * statement of data-modifying CTEs, whose guarded updates must each change their row: a row changed
- * since it was read (even by a transaction that commits while this one waits for the row) fails its
- * `version` guard and the whole batch is rolled back as a conflict. Unique violations, deadlocks and
- * serialization failures are conflicts too; the core re-reads and decides again.
+ * Applies a write batch as one statement, so one round trip and one atomic step: data-modifying CTEs
+ * for every write, the quota check-and-charge first (the updates wait for its locks, so two batches
+ * never hold a row and a quota lock against each other), and a final check that every guarded update
+ * changed its row. A row changed since it was read (even by a transaction that commits while this one
+ * waits for the row, READ COMMITTED) fails its `version` guard; a refused quota, a failed guard, a
+ * unique violation, a deadlock or a serialization failure undoes the whole statement.
  */
 export class PgTransactor implements Transactor {
   constructor(private readonly c: PgConnection) {}
 
   async commit(batch: WriteBatch): Promise<CommitResult> {
     try {
-      return await this.c.tx(async (q) => {
-        if (batch.quota?.enforce) {
-          await lockQuotaKeys(
-            q,
-            batch.quota.sends.flat().map((r) => r.key),
-          );
-          const verdict = await checkQuota(q, batch.quota.sends, batch.quota.at);
-          if (!verdict.ok)
-            throw new Rollback<CommitResult>({ ok: false, reason: 'quota', rule: verdict.rule, retryAfterMs: verdict.retryAfterMs });
-        }
-        const parts = partsOf(batch);
-        if (parts.length === 0) return { ok: true } as const;
-        const conflict = new Rollback<CommitResult>({ ok: false, reason: 'conflict' });
-        if (touchesARowTwice(batch)) {
-          for (const p of parts) if ((await q.run(p.sql, ...p.params)) !== 1 && p.guarded) throw conflict;
-          return { ok: true } as const;
-        }
-        const guarded = parts.flatMap((p, i) => (p.guarded ? [`(SELECT count(*) FROM w${i})`] : []));
-        const sql = `WITH ${parts.map((p, i) => `w${i} AS (${p.sql})`).join(', ')} SELECT ${guarded.join(' + ') || '0'} AS guarded`;
-        const done = await q.one(sql, ...parts.flatMap((p) => p.params));
-        if (Number(done?.guarded ?? 0) !== guarded.length) throw conflict;
-        return { ok: true } as const;
-      });
+      return touchesARowTwice(batch) ? await this.commitStepwise(batch) : await this.commitAtOnce(batch);
     } catch (e) {
-      if (isConflict(e)) return { ok: false, reason: 'conflict' };
+      if (sqlState(e) === 'RV001' && batch.quota) {
+        // The exact wait is read after the refusal (without the locks); if the window has room by now, the race was lost.
+        const verdict = await checkQuota(this.c, batch.quota.sends, batch.quota.at);
+        return verdict.ok
+          ? { ok: false, reason: 'conflict' }
+          : { ok: false, reason: 'quota', rule: verdict.rule, retryAfterMs: verdict.retryAfterMs };
+      }
+      if (isConflict(e) || sqlState(e) === 'RV002') return { ok: false, reason: 'conflict' };
       throw e;
     }
+  }
+
+  private async commitAtOnce(batch: WriteBatch): Promise<CommitResult> {
+    const quota = quotaPart(batch);
+    const parts = [
+      ...(quota ? [{ ...quota, name: 'q' }] : []),
+      ...writesOf(batch, quota ? ' AND (SELECT ok FROM q)' : '').map((p, i) => ({ ...p, name: `w${i}` })),
+    ];
+    if (parts.length === 0) return { ok: true };
+    const guarded = parts.filter((p) => p.guarded).map((p) => `(SELECT count(*) FROM ${p.name})`);
+    const sql = `WITH ${parts.map((p) => `${p.name} AS (${p.sql})`).join(', ')}
+      SELECT reverify_guard(?, ${guarded.join(' + ') || '0'}) AS guarded${quota ? ', (SELECT ok FROM q) AS charged' : ''}`;
+    await this.c.one(sql, ...parts.flatMap((p) => p.params), guarded.length);
+    return { ok: true };
+  }
+
+  /** The rare batch that changes one row twice: each write a statement of its own, in one transaction. */
+  private async commitStepwise(batch: WriteBatch): Promise<CommitResult> {
+    return this.c.tx(async (q: Querier) => {
+      const quota = quotaPart(batch);
+      if (quota) await q.one(quota.sql, ...quota.params);
+      for (const p of writesOf(batch, ''))
+        if ((await q.run(p.sql, ...p.params)) !== 1 && p.guarded)
+          throw Object.assign(new pg.DatabaseError('version guard', 0, 'error'), { code: 'RV002' });
+      return { ok: true } as const;
+    });
   }
 }
