@@ -102,9 +102,7 @@ export class DcvService {
    * again to its last address (the same random value under the `reuse` policy, BR 3.2.2.4.4).
    */
   async resendOrder(input: DcvResendInput): Promise<Verification[]> {
-    const order = await this.findOrder(input.accountId, input);
-    assertMayHandle(order, input.permissions ?? {}, input.orderNumber !== undefined ? 'orderNumber' : 'baseOrderNumber');
-    if (order.state !== 'awaiting_dcv') throw new CoreError('SUBJECT_STATE_INVALID', { state: order.state });
+    const order = await this.resendableOrder(input);
     const ctx = this.verifications.context();
     const all = await this.deps.store.verificationsOfSubject(order.id);
     const pendingNames = this.pendingNames(order, all);
@@ -181,6 +179,24 @@ export class DcvService {
     if (plans.length === 0) throw new CoreError('SUBJECT_STATE_INVALID', { state: order.state });
     await this.verifications.commitSends(ctx, plans, { enforce: true, extra });
     return plans.map((p) => this.verifications.view(p.verification));
+  }
+
+  /**
+   * Every problem `resendOrder` would refuse these targets for, without sending anything: lets a
+   * dialect that found problems of its own in a request report the core's along with them.
+   */
+  async targetProblems(input: DcvResendInput): Promise<DcvTargetProblem[]> {
+    const order = await this.resendableOrder(input);
+    const pending = this.pendingNames(order, await this.deps.store.verificationsOfSubject(order.id));
+    const resolved = await this.resolveTargets(input.accountId, order, pending, input.targets ?? [], input.requireOffer ?? false);
+    return resolved.flatMap((r) => (r.problem ? [r.problem] : []));
+  }
+
+  private async resendableOrder(input: DcvResendInput): Promise<Subject> {
+    const order = await this.findOrder(input.accountId, input);
+    assertMayHandle(order, input.permissions ?? {}, input.orderNumber !== undefined ? 'orderNumber' : 'baseOrderNumber');
+    if (order.state !== 'awaiting_dcv') throw new CoreError('SUBJECT_STATE_INVALID', { state: order.state });
+    return order;
   }
 
   /** The order's names not yet proven by a confirmed verification. */

@@ -3,9 +3,10 @@ import { constructedAddresses } from '../../core/dcv/addresses.js';
 import { CoreError } from '../../core/errors.js';
 import type { ApiKeyRecord } from '../../core/ports.js';
 import type { Runtime } from '../../runtime/create-runtime.js';
-import { readDomainEmailsBody, readResendBody } from './body.js';
+import { readDomainEmailsBody } from './body.js';
 import { DigicertError, fromCore, rolesAllowed } from './errors.js';
 import { orderJson } from './mapper.js';
+import { resendEmails } from './resend.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -74,13 +75,11 @@ export const digicertDialect = (rt: Runtime) => async (app: FastifyInstance) => 
     { schema: { hide: true } },
     async (req, reply) => {
       const key = requireRole(req, rolesAllowed.writeOrders);
-      const request = readResendBody(req.body);
       const account = await rt.accounts.resolve(key.accountId);
-      await rt.dcv.resendOrder({
+      await resendEmails(rt.dcv, {
         accountId: key.accountId,
         orderNumber: orderNumberOf(req),
-        targets: request.targets,
-        locale: request.locale,
+        body: req.body,
         ip: req.ip,
         permissions: account.permissions,
       });
