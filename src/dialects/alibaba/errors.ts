@@ -16,6 +16,7 @@ export const alibabaErrors = {
   IncompleteSignature: [400, 'The request signature does not conform to Aliyun standards.', '请求签名不符合阿里云规范。'],
   'Throttling.User': [400, 'Request was denied due to user flow control.', '请求被用户流控拒绝。'],
   ParameterIllegal: [400, 'Parameter illegal.', '参数非法。'],
+  ServiceUnavailable: [503, 'The request has failed due to a temporary failure of the server.', '服务暂时不可用，请稍后重试。'],
   InternalError: [500, 'The request processing has failed due to some unknown error.', '请求处理因未知错误而失败。'],
 } as const;
 
