@@ -31,6 +31,8 @@ export interface Settings {
   courierPollMs: number;
   bodyLimit: number;
   logLevel: string;
+  /** The local sandbox: the built-in fixture made from the seeds is loaded at start. */
+  sandbox: boolean;
 }
 
 export class SettingError extends Error {
@@ -146,6 +148,7 @@ export const defaults: Settings = {
   courierPollMs: 1000,
   bodyLimit: 65_536,
   logLevel: 'info',
+  sandbox: false,
 };
 
 export const parsers: { [K in keyof Settings]: Parser<Settings[K]> } = {
@@ -194,6 +197,7 @@ export const parsers: { [K in keyof Settings]: Parser<Settings[K]> } = {
   courierPollMs: int(10, 60_000),
   bodyLimit: int(1024, 10_485_760),
   logLevel,
+  sandbox: bool,
 };
 
 export const envName = (key: string): string => `REVERIFY_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;

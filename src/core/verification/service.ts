@@ -250,7 +250,7 @@ export class VerificationService {
   async commitSends(
     ctx: LifecycleContext,
     plans: SendPlan[],
-    options: { enforce: boolean; limitIp?: string | null; extra?: WriteBatch },
+    options: { enforce: boolean; limitIp?: string | null; extra?: WriteBatch; charge?: boolean },
   ): Promise<void> {
     const extra = options.extra ?? {};
     const expected: Record<string, number> = { ...extra.expect?.verifications };
@@ -268,6 +268,7 @@ export class VerificationService {
         ),
         at: ctx.now,
         enforce: options.enforce,
+        charge: options.charge ?? true,
       },
       verifications: {
         insert: [...(extra.verifications?.insert ?? []), ...plans.filter((p) => p.isNew).map((p) => p.verification)],
