@@ -57,6 +57,8 @@ export interface Settings {
   anonymousPerMinute: number;
   /** Milliseconds between two passes of the anonymous-request worker. */
   requestWorkerTickMs: number;
+  /** The local sandbox: the built-in fixture made from the seeds is loaded at start. */
+  sandbox: boolean;
 }
 
 export class SettingError extends Error {
@@ -185,6 +187,7 @@ export const defaults: Settings = {
   authFailuresPerMinute: 30,
   anonymousPerMinute: 60,
   requestWorkerTickMs: 250,
+  sandbox: false,
 };
 
 export const parsers: { [K in keyof Settings]: Parser<Settings[K]> } = {
@@ -255,6 +258,7 @@ export const parsers: { [K in keyof Settings]: Parser<Settings[K]> } = {
   authFailuresPerMinute: int(0, 1_000_000),
   anonymousPerMinute: int(0, 1_000_000),
   requestWorkerTickMs: int(10, 60_000),
+  sandbox: bool,
 };
 
 export const envName = (key: string): string => `REVERIFY_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;

@@ -8,6 +8,7 @@ import { sectigoDialect } from '../dialects/sectigo/plugin.js';
 import type { Runtime } from '../runtime/create-runtime.js';
 import { confirmPage } from '../ui/confirm-page.js';
 import { docsPage } from '../ui/docs-page.js';
+import { onClientError, onFrameworkError, registerFrameworkErrors } from './framework-errors.js';
 import { healthRoutes } from './plugins/health.js';
 import { metricsRoute, requestMetrics } from './plugins/metrics.js';
 
@@ -27,8 +28,15 @@ export const buildApp = async (rt: Runtime, options: AppOptions = {}): Promise<F
     // Per-request lines only at debug: at info, one line per request would dominate the log.
     logController: new LogController({ disableRequestLogging: settings.logLevel !== 'debug' && settings.logLevel !== 'trace' }),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
+    // Refusals before routing, malformed requests and requests during shutdown: each dialect's own format.
+    frameworkErrors: onFrameworkError,
+    clientErrorHandler: onClientError,
+    return503OnClosing: false,
+    // A DNS name (DigiCert's `/domain/{fqdn}`) may have 253 characters, more once percent-encoded.
+    routerOptions: { maxParamLength: 512 },
     ...(options.https ? { https: options.https } : {}),
   }) as unknown as FastifyInstance;
+  registerFrameworkErrors(app);
 
   await app.register(requestMetrics(rt.metrics));
   if (!settings.metricsAddress) await app.register(metricsRoute(rt.metrics, rt.authenticator));
