@@ -9,6 +9,7 @@ import type { Runtime } from '../runtime/create-runtime.js';
 import { confirmPage } from '../ui/confirm-page.js';
 import { docsPage } from '../ui/docs-page.js';
 import { onClientError, onFrameworkError, registerFrameworkErrors } from './framework-errors.js';
+import { bodyDeadline } from './plugins/body-deadline.js';
 import { healthRoutes } from './plugins/health.js';
 import { metricsRoute, requestMetrics } from './plugins/metrics.js';
 
@@ -38,6 +39,7 @@ export const buildApp = async (rt: Runtime, options: AppOptions = {}): Promise<F
   }) as unknown as FastifyInstance;
   registerFrameworkErrors(app);
 
+  await app.register(bodyDeadline(settings.requestTimeout * 1000));
   await app.register(requestMetrics(rt.metrics));
   if (!settings.metricsAddress) await app.register(metricsRoute(rt.metrics, rt.authenticator));
   await app.register(swagger, {

@@ -55,6 +55,8 @@ export interface Runtime {
   replayGuard: ReplayGuard;
   courier: Courier;
   metrics: Metrics;
+  /** Expires overdue verifications and prunes quota charges, nonces and audit events past retention. */
+  upkeep(): Promise<void>;
   /** Starts the courier, the anonymous-request worker and the periodic upkeep (expiry, pruning). */
   startBackground(): void;
   close(): Promise<void>;
@@ -217,6 +219,7 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
     replayGuard,
     courier,
     metrics,
+    upkeep: runUpkeep,
     startBackground() {
       courier.start();
       requestWorker.start();
