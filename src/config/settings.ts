@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { type Purpose, purposes } from '../core/model.js';
 import { type ResendPolicy, resendPolicies } from '../core/verification/policies.js';
 
@@ -47,7 +48,7 @@ export interface Settings {
   loginWindow: number;
   /** Seconds a verified password is accepted through a keyed fast hash (0: always the slow hash). */
   loginCacheTtl: number;
-  /** Slow password hashes in flight at once, in all. */
+  /** Slow password hashes in flight at once, in all (default: half the CPU cores, at least 1). */
   passwordHashConcurrency: number;
   /** Slow password hashes in flight at once per client IP. */
   passwordHashPerClient: number;
@@ -182,7 +183,8 @@ export const defaults: Settings = {
   loginMaxFailuresGlobal: 100,
   loginWindow: 15 * 60,
   loginCacheTtl: 300,
-  passwordHashConcurrency: 4,
+  // Half the cores at most: wrong passwords can never take more than half the machine.
+  passwordHashConcurrency: Math.max(1, Math.floor(availableParallelism() / 2)),
   passwordHashPerClient: 2,
   authFailuresPerMinute: 30,
   anonymousPerMinute: 60,

@@ -155,6 +155,7 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
     gate: new HashGate({ total: settings.passwordHashConcurrency, perClient: settings.passwordHashPerClient }),
     verified: new VerifiedCredentials(keys.credentialHash, settings.loginCacheTtl * 1000),
     newId,
+    onBusy: (bound) => metrics.hashGateRefusals.inc({ bound }),
     policy: {
       maxFailures: settings.loginMaxFailures,
       maxFailuresGlobal: settings.loginMaxFailuresGlobal,
