@@ -10,6 +10,7 @@ import { startServer } from '../http/server.js';
 import { createRuntime } from '../runtime/create-runtime.js';
 import { openStore } from '../runtime/store-factory.js';
 import { parseAssignments, signedRpcUrl } from './alibaba-url.js';
+import { sandboxCommand } from './sandbox-command.js';
 
 const portNumber = (v: string) => {
   if (!/^\d+$/.test(v) || Number(v) > 65535) throw new InvalidArgumentError('must be a port number (0-65535)');
@@ -123,6 +124,8 @@ program
     });
     process.stdout.write(`${url}\n`);
   });
+
+sandboxCommand(program);
 
 const accounts = program.command('accounts').description('manage accounts');
 accounts

@@ -60,6 +60,10 @@ export interface Settings {
   requestWorkerTickMs: number;
   /** The local sandbox: the built-in fixture made from the seeds is loaded at start. */
   sandbox: boolean;
+  /** Sandbox only: the share of all vendor-dialect calls answered with the dialect's internal error (0 to 1). */
+  sandboxFailureShare: number;
+  /** Sandbox only: latency added to every vendor-dialect call, in milliseconds. */
+  sandboxLatencyMs: number;
 }
 
 export class SettingError extends Error {
@@ -86,6 +90,11 @@ const int =
       throw new SettingError(name, `must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`);
     return n;
   };
+const share: Parser<number> = (raw, name) => {
+  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
+  if (!(n >= 0 && n <= 1)) throw new SettingError(name, `must be a number from 0 to 1, got ${JSON.stringify(raw)}`);
+  return n;
+};
 const bool: Parser<boolean> = (raw, name) => {
   if (typeof raw === 'boolean') return raw;
   if (raw === 'true' || raw === '1') return true;
@@ -190,6 +199,8 @@ export const defaults: Settings = {
   anonymousPerMinute: 60,
   requestWorkerTickMs: 250,
   sandbox: false,
+  sandboxFailureShare: 0,
+  sandboxLatencyMs: 0,
 };
 
 export const parsers: { [K in keyof Settings]: Parser<Settings[K]> } = {
@@ -261,6 +272,8 @@ export const parsers: { [K in keyof Settings]: Parser<Settings[K]> } = {
   anonymousPerMinute: int(0, 1_000_000),
   requestWorkerTickMs: int(10, 60_000),
   sandbox: bool,
+  sandboxFailureShare: share,
+  sandboxLatencyMs: int(0, 120_000),
 };
 
 export const envName = (key: string): string => `REVERIFY_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;

@@ -10,6 +10,7 @@ import { confirmPage } from '../ui/confirm-page.js';
 import { docsPage } from '../ui/docs-page.js';
 import { onClientError, onFrameworkError, registerFrameworkErrors } from './framework-errors.js';
 import { bodyDeadline } from './plugins/body-deadline.js';
+import { faultInjection } from './plugins/fault-injection.js';
 import { healthRoutes } from './plugins/health.js';
 import { metricsRoute, requestMetrics } from './plugins/metrics.js';
 
@@ -42,6 +43,7 @@ export const buildApp = async (rt: Runtime, options: AppOptions = {}): Promise<F
   await app.register(bodyDeadline(settings.requestTimeout * 1000));
   await app.register(requestMetrics(rt.metrics));
   if (!settings.metricsAddress) await app.register(metricsRoute(rt.metrics, rt.authenticator));
+  if (rt.faults) await app.register(faultInjection(rt.faults, rt.accounts));
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -58,6 +60,7 @@ export const buildApp = async (rt: Runtime, options: AppOptions = {}): Promise<F
       accounts: rt.accounts,
       messages: rt.messages,
       logger: rt.logger,
+      faults: rt.faults,
     }),
     { prefix: '/v1' },
   );
