@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,26 +5,18 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventually } from '../helpers/eventually.js';
 import { freePort } from '../helpers/ports.js';
-import { ADMIN_TOKEN } from '../helpers/service.js';
-import { SmtpSink } from '../helpers/smtp-sink.js';
 
-const spawnService = (dir: string, port: number, smtpUrl: string): ChildProcess =>
-  spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'start', '--port', String(port)], {
-    cwd: process.cwd(),
-    env: {
-      ...process.env,
-      REVERIFY_DATABASE_URL: `sqlite:${join(dir, 'reverify.db')}`,
-      REVERIFY_SMTP_URL: smtpUrl,
-      REVERIFY_ADMIN_TOKEN: ADMIN_TOKEN,
-      REVERIFY_SECRET_KEY: 'test-secret-key-0123456789abcdef0123456789',
-      REVERIFY_COURIER_LEASE: '2',
-      REVERIFY_REQUEST_WORKER_TICK_MS: '100',
-      // Durability is what is tested here, not the per-IP limits: nothing may be dropped by them.
-      REVERIFY_ANONYMOUS_PER_MINUTE: '0',
-      REVERIFY_IP_MAX_PER_HOUR: '0',
-      REVERIFY_LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
+import { SmtpSink } from '../helpers/smtp-sink.js';
+import { spawnReverify } from '../helpers/spawn.js';
+
+const spawnService = (dir: string, port: number, smtpUrl: string) =>
+  spawnReverify(dir, ['--port', String(port)], {
+    REVERIFY_SMTP_URL: smtpUrl,
+    REVERIFY_COURIER_LEASE: '2',
+    REVERIFY_REQUEST_WORKER_TICK_MS: '100',
+    // Durability is what is tested here, not the per-IP limits: nothing may be dropped by them.
+    REVERIFY_ANONYMOUS_PER_MINUTE: '0',
+    REVERIFY_IP_MAX_PER_HOUR: '0',
   });
 
 const ready = (port: number) =>

@@ -1,5 +1,6 @@
 import type { FrameworkProblem, FrameworkRenderer } from '../framework-problem.js';
-import { type DigicertCode, DigicertError } from './errors.js';
+import type { DigicertCode } from './errors.js';
+import { digicertFaults } from './fault.js';
 
 const codes: Record<FrameworkProblem['kind'], DigicertCode> = {
   // No route can match a path that cannot be read.
@@ -14,7 +15,4 @@ const codes: Record<FrameworkProblem['kind'], DigicertCode> = {
 };
 
 /** Whatever the framework refused under `/services/v2`, in DigiCert's `{"errors":[...]}` envelope. */
-export const digicertFrameworkError: FrameworkRenderer = (p) => {
-  const e = new DigicertError([codes[p.kind]]);
-  return { status: e.status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(e.body()) };
-};
+export const digicertFrameworkError: FrameworkRenderer = (p) => digicertFaults.render(codes[p.kind], p);
