@@ -1,31 +1,22 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventually } from './helpers/eventually.js';
-import { ADMIN_TOKEN, startService } from './helpers/service.js';
+import { startService } from './helpers/service.js';
 import { SmtpSink } from './helpers/smtp-sink.js';
+import { spawnReverify } from './helpers/spawn.js';
 
 const MESSAGES = 40;
 const HOLD_AT = 12;
 
-const spawnService = (dir: string, smtpUrl: string): ChildProcess =>
-  spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'start', '--port', '0'], {
-    cwd: process.cwd(),
-    env: {
-      ...process.env,
-      REVERIFY_DATABASE_URL: `sqlite:${join(dir, 'reverify.db')}`,
-      REVERIFY_SMTP_URL: smtpUrl,
-      REVERIFY_ADMIN_TOKEN: ADMIN_TOKEN,
-      REVERIFY_SECRET_KEY: 'test-secret-key-0123456789abcdef0123456789',
-      REVERIFY_COURIER_LEASE: '2',
-      REVERIFY_COURIER_CONCURRENCY: '4',
-      REVERIFY_COURIER_RETRY_BASE_MS: '20',
-      REVERIFY_LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
+const spawnService = (dir: string, smtpUrl: string) =>
+  spawnReverify(dir, ['--port', '0'], {
+    REVERIFY_SMTP_URL: smtpUrl,
+    REVERIFY_COURIER_LEASE: '2',
+    REVERIFY_COURIER_CONCURRENCY: '4',
+    REVERIFY_COURIER_RETRY_BASE_MS: '20',
   });
 
 describe('a crash between claim and delivery loses nothing', () => {

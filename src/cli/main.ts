@@ -5,23 +5,39 @@ import { OPERATOR } from '../core/access/permissions.js';
 import { CoreError } from '../core/errors.js';
 import { Unavailable } from '../core/unavailable.js';
 import { FixtureError, readFixtureFile, seedFixture } from '../fixtures/load-fixtures.js';
+import { loadSandbox } from '../fixtures/sandbox.js';
+import { sandboxBanner } from '../fixtures/sandbox-samples.js';
 import { startServer } from '../http/server.js';
 import { createRuntime } from '../runtime/create-runtime.js';
 import { openStore } from '../runtime/store-factory.js';
+import { parseAssignments, signedRpcUrl } from './alibaba-url.js';
+import { sandboxCommand } from './sandbox-command.js';
 
 const portNumber = (v: string) => {
   if (!/^\d+$/.test(v) || Number(v) > 65535) throw new InvalidArgumentError('must be a port number (0-65535)');
   return v;
 };
 
-const settingsFrom = (opts: { host?: string; port?: string; config?: string }): Settings =>
-  loadSettings({ flags: { host: opts.host, port: opts.port }, file: opts.config ?? process.env.REVERIFY_CONFIG });
-
-const runtimeFor = (settings: Settings) =>
-  createRuntime(settings, {
-    onAdminTokenGenerated: (token) =>
-      process.stdout.write(`\nAdmin token (shown once; store it now, only its hash is kept):\n  ${token}\n\n`),
+const settingsFrom = (opts: { host?: string; port?: string; config?: string; sandbox?: boolean }): Settings =>
+  loadSettings({
+    flags: { host: opts.host, port: opts.port, sandbox: opts.sandbox ? true : undefined },
+    file: opts.config ?? process.env.REVERIFY_CONFIG,
   });
+
+const runtimeFor = (settings: Settings, onToken: (token: string) => void = () => {}) =>
+  createRuntime(settings, {
+    onAdminTokenGenerated: (token) => {
+      process.stdout.write(`\nAdmin token (shown once; store it now, only its hash is kept):\n  ${token}\n\n`);
+      onToken(token);
+    },
+  });
+
+/** Where a client reaches the server just started: a wildcard listen address means this machine. */
+const baseUrl = (address: ReturnType<import('node:net').Server['address']>, settings: Settings): string => {
+  const port = typeof address === 'object' && address ? address.port : settings.port;
+  const host = ['0.0.0.0', '::', ''].includes(settings.host) ? '127.0.0.1' : settings.host;
+  return `${settings.tlsCert ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+};
 
 const program = new Command('reverify').description('Self-hosted verification-email service').showHelpAfterError();
 
@@ -32,14 +48,20 @@ program
   .option('--port <port>', 'listen port (REVERIFY_PORT)', portNumber)
   .option('--config <file>', 'config file, JSON or YAML')
   .option('--fixtures <file>', 'load this fixture file before serving (idempotent)')
+  .option('--sandbox', 'load the built-in fixture made from the seeds and print their sample requests (REVERIFY_SANDBOX)')
   .action(async (opts) => {
     const settings = settingsFrom(opts);
-    const rt = await runtimeFor(settings);
+    let adminToken: string | null = null;
+    const rt = await runtimeFor(settings, (token) => {
+      adminToken = token;
+    });
+    if (settings.sandbox) rt.logger.info(await loadSandbox(rt), 'sandbox fixture loaded');
     if (opts.fixtures) {
       const report = await seedFixture(rt, readFixtureFile(opts.fixtures));
       rt.logger.info(report, 'fixtures loaded');
     }
     const server = await startServer(rt);
+    if (settings.sandbox) process.stdout.write(sandboxBanner(baseUrl(server.app.server.address(), settings), adminToken));
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) return;
@@ -78,6 +100,32 @@ program
     const applied = await opened.migrate().finally(() => opened.store.health.close());
     process.stdout.write(applied.length ? `applied migrations ${applied.join(', ')}\n` : 'schema is up to date\n');
   });
+
+program
+  .command('alibaba-url')
+  .description('print an Alibaba Cloud RPC URL with its common parameters, signed (signature v1), for curl')
+  .requiredOption('--access-key-id <id>', 'the access key id')
+  .requiredOption('--access-key-secret <secret>', 'its secret')
+  .option('--endpoint <url>', 'the service', 'http://127.0.0.1:8080')
+  .argument(
+    '<params...>',
+    'NAME=VALUE, e.g. Action=ResendEmailVerification Email=test1@aliyun.com',
+    (value: string, previous: string[] = []) => {
+      if (!/^[^=]+=/.test(value)) throw new InvalidArgumentError('must be NAME=VALUE');
+      return [...previous, value];
+    },
+  )
+  .action((params: string[], opts) => {
+    const url = signedRpcUrl({
+      endpoint: opts.endpoint,
+      accessKeyId: opts.accessKeyId,
+      accessKeySecret: opts.accessKeySecret,
+      params: parseAssignments(params),
+    });
+    process.stdout.write(`${url}\n`);
+  });
+
+sandboxCommand(program);
 
 const accounts = program.command('accounts').description('manage accounts');
 accounts

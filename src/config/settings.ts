@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { type Purpose, purposes } from '../core/model.js';
 import { type ResendPolicy, resendPolicies } from '../core/verification/policies.js';
 
@@ -51,7 +52,7 @@ export interface Settings {
   loginWindow: number;
   /** Seconds a verified password is accepted through a keyed fast hash (0: always the slow hash). */
   loginCacheTtl: number;
-  /** Slow password hashes in flight at once, in all. */
+  /** Slow password hashes in flight at once, in all (default: half the CPU cores, at least 1). */
   passwordHashConcurrency: number;
   /** Slow password hashes in flight at once per client IP. */
   passwordHashPerClient: number;
@@ -61,6 +62,12 @@ export interface Settings {
   anonymousPerMinute: number;
   /** Milliseconds between two passes of the anonymous-request worker. */
   requestWorkerTickMs: number;
+  /** The local sandbox: the built-in fixture made from the seeds is loaded at start. */
+  sandbox: boolean;
+  /** Sandbox only: the share of all vendor-dialect calls answered with the dialect's internal error (0 to 1). */
+  sandboxFailureShare: number;
+  /** Sandbox only: latency added to every vendor-dialect call, in milliseconds. */
+  sandboxLatencyMs: number;
 }
 
 export class SettingError extends Error {
@@ -87,6 +94,11 @@ const int =
       throw new SettingError(name, `must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`);
     return n;
   };
+const share: Parser<number> = (raw, name) => {
+  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
+  if (!(n >= 0 && n <= 1)) throw new SettingError(name, `must be a number from 0 to 1, got ${JSON.stringify(raw)}`);
+  return n;
+};
 const bool: Parser<boolean> = (raw, name) => {
   if (typeof raw === 'boolean') return raw;
   if (raw === 'true' || raw === '1') return true;
@@ -186,11 +198,15 @@ export const defaults: Settings = {
   loginMaxFailuresGlobal: 100,
   loginWindow: 15 * 60,
   loginCacheTtl: 300,
-  passwordHashConcurrency: 4,
+  // Half the cores at most: wrong passwords can never take more than half the machine.
+  passwordHashConcurrency: Math.max(1, Math.floor(availableParallelism() / 2)),
   passwordHashPerClient: 2,
   authFailuresPerMinute: 30,
   anonymousPerMinute: 60,
   requestWorkerTickMs: 250,
+  sandbox: false,
+  sandboxFailureShare: 0,
+  sandboxLatencyMs: 0,
 };
 
 export const parsers: { [K in keyof Settings]: Parser<Settings[K]> } = {
@@ -263,6 +279,9 @@ export const parsers: { [K in keyof Settings]: Parser<Settings[K]> } = {
   authFailuresPerMinute: int(0, 1_000_000),
   anonymousPerMinute: int(0, 1_000_000),
   requestWorkerTickMs: int(10, 60_000),
+  sandbox: bool,
+  sandboxFailureShare: share,
+  sandboxLatencyMs: int(0, 120_000),
 };
 
 export const envName = (key: string): string => `REVERIFY_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;

@@ -8,6 +8,9 @@ import { sectigoDialect } from '../dialects/sectigo/plugin.js';
 import type { Runtime } from '../runtime/create-runtime.js';
 import { confirmPage } from '../ui/confirm-page.js';
 import { docsPage } from '../ui/docs-page.js';
+import { onClientError, onFrameworkError, registerFrameworkErrors } from './framework-errors.js';
+import { bodyDeadline } from './plugins/body-deadline.js';
+import { faultInjection } from './plugins/fault-injection.js';
 import { healthRoutes } from './plugins/health.js';
 import { metricsRoute, requestMetrics } from './plugins/metrics.js';
 
@@ -27,11 +30,20 @@ export const buildApp = async (rt: Runtime, options: AppOptions = {}): Promise<F
     // Per-request lines only at debug: at info, one line per request would dominate the log.
     logController: new LogController({ disableRequestLogging: settings.logLevel !== 'debug' && settings.logLevel !== 'trace' }),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
+    // Refusals before routing, malformed requests and requests during shutdown: each dialect's own format.
+    frameworkErrors: onFrameworkError,
+    clientErrorHandler: onClientError,
+    return503OnClosing: false,
+    // A DNS name (DigiCert's `/domain/{fqdn}`) may have 253 characters, more once percent-encoded.
+    routerOptions: { maxParamLength: 512 },
     ...(options.https ? { https: options.https } : {}),
   }) as unknown as FastifyInstance;
+  registerFrameworkErrors(app);
 
+  await app.register(bodyDeadline(settings.requestTimeout * 1000));
   await app.register(requestMetrics(rt.metrics));
   if (!settings.metricsAddress) await app.register(metricsRoute(rt.metrics, rt.authenticator));
+  if (rt.faults) await app.register(faultInjection(rt.faults, rt.accounts));
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -48,6 +60,7 @@ export const buildApp = async (rt: Runtime, options: AppOptions = {}): Promise<F
       accounts: rt.accounts,
       messages: rt.messages,
       logger: rt.logger,
+      faults: rt.faults,
     }),
     { prefix: '/v1' },
   );

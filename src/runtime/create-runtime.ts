@@ -7,6 +7,7 @@ import { AccountService } from '../core/accounts/service.js';
 import { VerifiedCredentials } from '../core/accounts/verified-credentials.js';
 import type { Clock } from '../core/clock.js';
 import { DcvService } from '../core/dcv/service.js';
+import { FaultRegistry, faultTargets } from '../core/faults/registry.js';
 import { IdentityService } from '../core/identities/service.js';
 import { newId } from '../core/ids.js';
 import { CapturedInbox } from '../core/inbox/service.js';
@@ -23,6 +24,7 @@ import { Courier } from '../courier/dispatcher.js';
 import { CaptureTransport } from '../courier/transports/capture.js';
 import { SmtpTransport } from '../courier/transports/smtp.js';
 import type { MailTransport } from '../courier/transports/transport.js';
+import { internalErrorCode, isFaultCode } from '../dialects/fault-answers.js';
 import { DnsDcvResolver } from '../dns/dcv-resolver.js';
 import type { Store } from '../store/store.js';
 import { ensureAdminToken } from './admin-token.js';
@@ -55,6 +57,10 @@ export interface Runtime {
   replayGuard: ReplayGuard;
   courier: Courier;
   metrics: Metrics;
+  /** Fault injection: only in sandbox mode (null otherwise, and its routes do not exist). */
+  faults: FaultRegistry | null;
+  /** Expires overdue verifications and prunes quota charges, nonces and audit events past retention. */
+  upkeep(): Promise<void>;
   /** Starts the courier, the anonymous-request worker and the periodic upkeep (expiry, pruning). */
   startBackground(): void;
   close(): Promise<void>;
@@ -73,6 +79,22 @@ export const policiesFrom = (s: Settings): Policies => ({
 const mailDomain = (from: string): string => /@([^>\s]+)>?\s*$/.exec(from)?.[1] ?? 'localhost';
 
 const DAY_MS = 86_400_000;
+
+/** The sandbox's fault registry, with the global switches (a share of failures, added latency) as standing faults. */
+const sandboxFaults = (settings: Settings, clock: Clock): FaultRegistry => {
+  const faults = new FaultRegistry({ newId, now: () => clock.now(), checkCode: isFaultCode });
+  for (const target of faultTargets) {
+    if (target === 'mail') continue;
+    if (settings.sandboxLatencyMs > 0)
+      faults.add({ kind: 'admin' }, { target, effect: { kind: 'latency', ms: settings.sandboxLatencyMs } });
+    if (settings.sandboxFailureShare > 0)
+      faults.add(
+        { kind: 'admin' },
+        { target, share: settings.sandboxFailureShare, effect: { kind: 'error', code: internalErrorCode[target] } },
+      );
+  }
+  return faults;
+};
 
 export interface RuntimeOptions {
   logger?: Logger;
@@ -163,6 +185,7 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
     gate: new HashGate({ total: settings.passwordHashConcurrency, perClient: settings.passwordHashPerClient }),
     verified: new VerifiedCredentials(keys.credentialHash, settings.loginCacheTtl * 1000),
     newId,
+    onBusy: (bound) => metrics.hashGateRefusals.inc({ bound }),
     policy: {
       maxFailures: settings.loginMaxFailures,
       maxFailuresGlobal: settings.loginMaxFailuresGlobal,
@@ -191,6 +214,7 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
   );
   const messages = new MessageQueries(store.messages, inbox);
   const replayGuard = new ReplayGuard(store.nonces, store.quotas, clock);
+  const faults = settings.sandbox ? sandboxFaults(settings, clock) : null;
   let upkeep: NodeJS.Timeout | null = null;
 
   const runUpkeep = async () => {
@@ -227,6 +251,8 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
     replayGuard,
     courier,
     metrics,
+    faults,
+    upkeep: runUpkeep,
     startBackground() {
       courier.start();
       requestWorker.start();

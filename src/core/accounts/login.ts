@@ -28,6 +28,8 @@ export interface LoginDeps {
   verified: VerifiedCredentials;
   newId: () => string;
   policy?: LockoutPolicy;
+  /** Told of each attempt the hash gate turned away (for metrics: they are not audited one by one). */
+  onBusy?: (bound: 'client_busy' | 'busy') => void;
 }
 
 /**
@@ -63,18 +65,21 @@ export class LoginService {
       if (!(await quotas.check(rules, at)).ok) return this.refused('login.refused_locked', found.account.id, loginName, ip, at);
       return { ok: true, account: found.account };
     }
-    const reservation = await quotas.take(rules, at);
-    if (!reservation.ok) {
-      verified.forget(loginName);
-      return this.refused('login.refused_locked', found?.account.id ?? null, loginName, ip, at);
-    }
+    // The hash gate first: a flood over the bound is answered without writing anything.
     const client = ip ?? '';
     const admitted = gate.tryEnter(client);
     if (admitted !== 'admitted') {
-      // Over the bound: answered at once, not queued. One client's flood reads as its IP being blocked.
-      await quotas.release(reservation.charges);
-      await this.count('login.refused_busy', found?.account.id ?? null, loginName, ip, at, { bound: admitted });
+      this.deps.onBusy?.(admitted);
       return { ok: false, reason: admitted === 'client_busy' ? 'locked' : 'busy' };
+    }
+    const reservation = await quotas.take(rules, at).catch((e: unknown) => {
+      gate.leave(client);
+      throw e;
+    });
+    if (!reservation.ok) {
+      gate.leave(client);
+      verified.forget(loginName);
+      return this.refused('login.refused_locked', found?.account.id ?? null, loginName, ip, at);
     }
     let matches: boolean;
     try {

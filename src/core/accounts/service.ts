@@ -135,6 +135,17 @@ export class AccountService {
     await this.store.revokeApiKey(account.id, id, this.clock.now());
   }
 
+  /**
+   * The account a credential names, without checking the credential (the sandbox's fault injection
+   * uses it to match faults set for one account; nothing is granted by it).
+   */
+  async accountIdNamedBy(credential: { apiKey?: string; loginName?: string; accessKeyId?: string }): Promise<string | null> {
+    if (credential.apiKey) return (await this.authenticateApiKey(credential.apiKey))?.accountId ?? null;
+    if (credential.loginName) return (await this.store.findAccountByLogin(credential.loginName))?.account.id ?? null;
+    if (credential.accessKeyId) return (await this.store.getAccessKey(credential.accessKeyId))?.accountId ?? null;
+    return null;
+  }
+
   /** The live key with this secret, looked up by its keyed hash (so the lookup leaks nothing about the secret). */
   async authenticateApiKey(key: string): Promise<ApiKeyRecord | null> {
     const record = await this.store.findApiKeyByHash(this.hashApiKey(key));

@@ -117,9 +117,7 @@ export class DcvService {
 
   private async resendOrderOnce(actor: Principal, input: DcvResendInput): Promise<Verification[]> {
     const accountId = accountIdOf(actor);
-    const order = await this.findOrder(actor, input);
-    await assertMayHandle(order, this.deps.accounts, input.orderNumber !== undefined ? 'orderNumber' : 'baseOrderNumber');
-    if (order.state !== 'awaiting_dcv') throw new CoreError('SUBJECT_STATE_INVALID', { state: order.state });
+    const order = await this.resendableOrder(actor, input);
     const ctx = this.verifications.context();
     const all = await this.deps.verifications.verificationsOfSubject(order.id);
     const pendingNames = this.pendingNames(order, all);
@@ -199,6 +197,25 @@ export class DcvService {
     if (plans.length === 0) throw new CoreError('SUBJECT_STATE_INVALID', { state: order.state });
     await this.verifications.commitSends(ctx, plans, { enforce: true, extra });
     return plans.map((p) => this.verifications.view(p.verification));
+  }
+
+  /**
+   * Every problem `resendOrder` would refuse these targets for, without sending anything: lets a
+   * dialect that found problems of its own in a request report the core's along with them.
+   */
+  async targetProblems(actor: Principal, input: DcvResendInput): Promise<DcvTargetProblem[]> {
+    assertMay(actor, 'send');
+    const order = await this.resendableOrder(actor, input);
+    const pending = this.pendingNames(order, await this.deps.verifications.verificationsOfSubject(order.id));
+    const resolved = await this.resolveTargets(accountIdOf(actor), order, pending, input.targets ?? [], input.requireOffer ?? false);
+    return resolved.flatMap((r) => (r.problem ? [r.problem] : []));
+  }
+
+  private async resendableOrder(actor: Principal, input: DcvResendInput): Promise<Subject> {
+    const order = await this.findOrder(actor, input);
+    await assertMayHandle(order, this.deps.accounts, input.orderNumber !== undefined ? 'orderNumber' : 'baseOrderNumber');
+    if (order.state !== 'awaiting_dcv') throw new CoreError('SUBJECT_STATE_INVALID', { state: order.state });
+    return order;
   }
 
   /** The order's names not yet proven by a confirmed verification. */

@@ -103,9 +103,11 @@ export class SubjectService {
       enforceQuota: boolean;
       /** An anonymous caller's IP, charged against the per-IP ceiling. */
       limitIp?: string | null;
+      /** false: the first sends are not charged to any quota (the built-in sandbox fixture). */
+      chargeQuota?: boolean;
     },
   ): Promise<{ subject: Subject; verifications: Verification[] }> {
-    const { ip = null, enforceQuota, limitIp = null } = options;
+    const { ip = null, enforceQuota, limitIp = null, chargeQuota = true } = options;
     const ctx = this.verifications.context();
     const subject = this.prepare(input, ctx.newId(), ctx.now);
     const orderKinds: SubjectKind[] = ['smime_order', 'ssl_order'];
@@ -132,6 +134,7 @@ export class SubjectService {
     try {
       await this.verifications.commitSends(ctx, plans, {
         enforce: enforceQuota,
+        charge: chargeQuota,
         limitIp,
         extra: {
           subjects: { insert: [subject] },

@@ -296,22 +296,26 @@ export class VerificationService {
   async commitSends(
     ctx: LifecycleContext,
     plans: SendPlan[],
-    options: { enforce: boolean; limitIp?: string | null; extra?: WriteBatch },
+    options: { enforce: boolean; limitIp?: string | null; extra?: WriteBatch; charge?: boolean },
   ): Promise<void> {
     const extra = options.extra ?? {};
     const batch: WriteBatch = {
       ...extra,
-      quota: {
-        sends: plans.map((p) =>
-          quotaRules(ctx.policies, {
-            recipient: p.verification.recipient,
-            accountId: p.verification.accountId,
-            ip: options.limitIp ?? null,
-          }),
-        ),
-        at: ctx.now,
-        enforce: options.enforce,
-      },
+      // charge: false records sends no quota ever sees (the built-in sandbox fixture's first emails).
+      quota:
+        options.charge === false
+          ? undefined
+          : {
+              sends: plans.map((p) =>
+                quotaRules(ctx.policies, {
+                  recipient: p.verification.recipient,
+                  accountId: p.verification.accountId,
+                  ip: options.limitIp ?? null,
+                }),
+              ),
+              at: ctx.now,
+              enforce: options.enforce,
+            },
       verifications: {
         insert: [...(extra.verifications?.insert ?? []), ...plans.flatMap((p) => (p.before ? [] : [p.verification]))],
         update: [

@@ -14,11 +14,12 @@ class AkanaError extends Error {
   }
 }
 
-const errorMessages: Record<number, string> = {
+export const errorMessages: Record<number, string> = {
   400: 'The request is not valid.',
   404: 'Not Found. The Accept or Content-Type of the request is not supported.',
   405: 'Method Not Allowed.',
   500: 'An error occurred processing the call.',
+  503: 'Service Unavailable.',
 };
 
 const sendError = (reply: FastifyReply, e: AkanaError) =>

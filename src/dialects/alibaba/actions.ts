@@ -43,9 +43,9 @@ const gmt = (t: number | null | undefined): string | undefined =>
 const codeOf = (o: AddressOutcome): AddressCode =>
   o.result !== 'failed' ? 'Success' : o.code === 'QUOTA_EXCEEDED' ? 'SendTokenQuotaExceeded' : 'ParameterIllegall';
 
-const sendResults = (outcomes: AddressOutcome[], lang: Lang, keep: (o: AddressOutcome) => boolean) => ({
-  SendResult: outcomes.filter(keep).map((o) => ({ Code: codeOf(o), Email: o.email, Message: addressMessage(codeOf(o), lang) })),
-});
+/** A plain list, as the SDKs' response models read it (`for k1 in m.get('FailList')`). */
+const sendResults = (outcomes: AddressOutcome[], lang: Lang, keep: (o: AddressOutcome) => boolean) =>
+  outcomes.filter(keep).map((o) => ({ Code: codeOf(o), Email: o.email, Message: addressMessage(codeOf(o), lang) }));
 
 const lists = (outcomes: AddressOutcome[], lang: Lang, withExist = false) => ({
   SuccessList: sendResults(outcomes, lang, (o) => o.result === 'success'),
@@ -82,16 +82,21 @@ const epochMs = (v: string | undefined): number | undefined => {
   return Number(v);
 };
 
+/** `true`/`false` in any case: the Python SDKs write `str(False)`. */
+const booleanOf = (v: string | undefined): boolean | undefined => {
+  if (v === undefined) return undefined;
+  if (!/^(true|false)$/i.test(v)) throw new AlibabaError('InvalidParameter.Format');
+  return v.toLowerCase() === 'true';
+};
+
 /** The email-verification actions of the Domain API. */
 export const actions: Record<string, Action> = {
   SubmitEmailVerification: {
     required: ['Email'],
     async run({ deps, actor, params, lang, ip }) {
-      if (params.SendIfExist !== undefined && !['true', 'false'].includes(params.SendIfExist))
-        throw new AlibabaError('InvalidParameter.Format');
       const outcomes = await deps.identities.submit(actor, {
         emails: emailsOf(params),
-        sendIfExist: params.SendIfExist === 'true',
+        sendIfExist: booleanOf(params.SendIfExist) ?? false,
         ip: params.UserClientIp ?? ip,
       });
       return lists(outcomes, lang, true);
@@ -152,7 +157,7 @@ export const actions: Record<string, Action> = {
         PageSize: pageSize,
         PrePage: page > 1,
         NextPage: page < totalPages,
-        Data: { EmailVerification: items.map((identity: Subject) => identityJson({ identity, verification: null }, false)) },
+        Data: items.map((identity: Subject) => identityJson({ identity, verification: null }, false)),
       };
     },
   },

@@ -13,8 +13,10 @@ export const alibabaErrors = {
   'InvalidParameter.Format': [400, 'Specified parameter format is not valid.', '指定的参数格式不正确。'],
   SignatureDoesNotMatch: [400, 'Specified signature is not matched with our calculation.', '指定的签名与我们的计算结果不匹配。'],
   InvalidSignatureMethod: [400, 'Specified signature method is not supported.', '不支持指定的签名方法。'],
+  IncompleteSignature: [400, 'The request signature does not conform to Aliyun standards.', '请求签名不符合阿里云规范。'],
   'Throttling.User': [400, 'Request was denied due to user flow control.', '请求被用户流控拒绝。'],
   ParameterIllegal: [400, 'Parameter illegal.', '参数非法。'],
+  ServiceUnavailable: [503, 'The request has failed due to a temporary failure of the server.', '服务暂时不可用，请稍后重试。'],
   InternalError: [500, 'The request processing has failed due to some unknown error.', '请求处理因未知错误而失败。'],
 } as const;
 
@@ -23,7 +25,11 @@ export type AlibabaCode = keyof typeof alibabaErrors | `Missing${string}`;
 export type Lang = 'en' | 'zh';
 
 export class AlibabaError extends Error {
-  constructor(readonly code: AlibabaCode) {
+  /** `detail` follows the message in both languages (SignatureDoesNotMatch: the server's string to sign). */
+  constructor(
+    readonly code: AlibabaCode,
+    readonly detail = '',
+  ) {
     super(code);
   }
 
@@ -37,7 +43,7 @@ export class AlibabaError extends Error {
       return lang === 'zh' ? `${name} 是此操作的必填参数。` : `${name} is mandatory for this action.`;
     }
     const [, en, zh] = alibabaErrors[this.code as keyof typeof alibabaErrors];
-    return lang === 'zh' ? zh : en;
+    return (lang === 'zh' ? zh : en) + this.detail;
   }
 }
 

@@ -6,7 +6,8 @@ const builder = new XMLBuilder({ format: false, suppressEmptyNode: false, proces
 
 /**
  * Writes a response the way Alibaba's RPC endpoints do: JSON with PascalCase keys, or XML with the
- * same structure under `root`. Lists are wrapped (`{"SuccessList":{"SendResult":[...]}}`) in both.
+ * same structure under `root`. A list is a plain JSON array (`"SuccessList":[{...}]`) and, in XML,
+ * one element per item, repeated (`<SuccessList>...</SuccessList><SuccessList>...</SuccessList>`).
  */
 export const renderBody = (format: Format, root: string, body: Record<string, unknown>): { contentType: string; text: string } =>
   format === 'JSON'

@@ -2,8 +2,11 @@ import type { DcvTarget } from '../../core/dcv/service.js';
 import { type DigicertCode, DigicertError, digicertLocales } from './errors.js';
 
 export interface ResendRequest {
+  /** The entries that could be read; those with problems are left out. */
   targets: DcvTarget[];
   locale?: string;
+  /** What is wrong with the body itself, in input order (entries, then locale). */
+  problems: DigicertCode[];
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -12,9 +15,10 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  * Reads the resend-emails body, collecting every problem: a shape that is not DigiCert's is
  * `bad_request_format`; an entry without a usable domain is `invalid_domain`, without a usable email
  * `invalid_dcv_email`; an unknown locale `invalid_locale`. Unknown fields are ignored, as DigiCert does.
+ * Only a body that is not an object at all is refused at once.
  */
 export const readResendBody = (body: unknown): ResendRequest => {
-  if (body === undefined || body === null || body === '') return { targets: [] };
+  if (body === undefined || body === null || body === '') return { targets: [], problems: [] };
   if (!isObject(body)) throw new DigicertError(['bad_request_format']);
   const problems = new Set<DigicertCode>();
   const targets: DcvTarget[] = [];
@@ -36,8 +40,7 @@ export const readResendBody = (body: unknown): ResendRequest => {
   const locale = body.locale;
   if (locale !== undefined && (typeof locale !== 'string' || !(digicertLocales as readonly string[]).includes(locale)))
     problems.add('invalid_locale');
-  if (problems.size > 0) throw new DigicertError([...problems]);
-  return { targets, locale: locale as string | undefined };
+  return { targets, locale: typeof locale === 'string' ? locale : undefined, problems: [...problems] };
 };
 
 /** `PUT /domain/{domain}/dcv/emails`: `{name_scope?, locale?, email_array?}`. */

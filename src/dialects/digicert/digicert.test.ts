@@ -168,6 +168,22 @@ describe('DigiCert resend-emails', () => {
         400,
         ['invalid_domain', 'invalid_locale'],
       ],
+      // Problems the body shows and problems only the core can see, reported together.
+      [
+        () => put('1234567', { domain_approval_emails: [{ domain: 'example.com', email: 'mallory@example.com' }], locale: 'xx' }),
+        400,
+        ['invalid_locale', 'invalid_dcv_email'],
+      ],
+      [
+        () =>
+          put('1234567', {
+            domain_approval_emails: [{ email: 'admin@example.com' }, { domain: 'example.com', email: 'mallory@example.com' }],
+          }),
+        400,
+        ['invalid_domain', 'invalid_dcv_email'],
+      ],
+      [() => put('999', { locale: 'xx' }), 404, ['invalid_locale', 'not_found|order']],
+      [() => put('7000001', { locale: 'xx' }), 400, ['invalid_locale', 'invalid_order_status']],
       [
         () =>
           fetch(`${svc.url}/services/v2/no/such/route`, { headers: { 'x-dc-devkey': KEY } }).then(async (r) => ({

@@ -14,6 +14,7 @@ export const digicertErrors = {
   invalid_order_status: { status: 400, message: 'The order is not awaiting email domain control validation.' },
   request_limit_exceeded: { status: 429, message: 'Too many requests. Try again later.' },
   server_error: { status: 500, message: 'The request could not be processed.' },
+  service_unavailable: { status: 503, message: 'The service is temporarily unavailable. Try again later.' },
 } as const;
 
 export type DigicertCode = keyof typeof digicertErrors;

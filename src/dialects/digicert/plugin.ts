@@ -5,9 +5,10 @@ import { constructedAddresses } from '../../core/dcv/addresses.js';
 import type { DcvService } from '../../core/dcv/service.js';
 import { CoreError } from '../../core/errors.js';
 import type { SubjectService } from '../../core/subjects/service.js';
-import { readDomainEmailsBody, readResendBody } from './body.js';
+import { readDomainEmailsBody } from './body.js';
 import { DigicertError, fromCore } from './errors.js';
 import { orderJson } from './mapper.js';
+import { resendEmails } from './resend.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -76,11 +77,9 @@ export const digicertDialect = (deps: DigicertDeps) => async (app: FastifyInstan
     '/order/certificate/:order_id/resend-emails',
     { schema: { hide: true } },
     async (req, reply) => {
-      const request = readResendBody(req.body);
-      await deps.dcv.resendOrder(req.digicertActor, {
+      await resendEmails(deps.dcv, req.digicertActor, {
         orderNumber: orderNumberOf(req),
-        targets: request.targets,
-        locale: request.locale,
+        body: req.body,
         ip: req.ip,
       });
       return reply.code(204).send();

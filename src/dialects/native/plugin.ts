@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Authenticator } from '../../core/access/authenticator.js';
 import type { AccountService } from '../../core/accounts/service.js';
 import { CoreError } from '../../core/errors.js';
+import type { FaultRegistry } from '../../core/faults/registry.js';
 import type { MessageQueries } from '../../core/messages/service.js';
 import type { SubjectService } from '../../core/subjects/service.js';
 import { Unavailable } from '../../core/unavailable.js';
@@ -11,6 +12,7 @@ import { authenticate } from './auth.js';
 import { type NativeErrorBody, nativeStatus, type RequestErrorCode } from './errors.js';
 import { accountRoutes } from './routes/accounts.js';
 import { messageRoutes } from './routes/messages.js';
+import { sandboxRoutes } from './routes/sandbox.js';
 import { subjectRoutes } from './routes/subjects.js';
 import { verificationRoutes } from './routes/verifications.js';
 
@@ -52,6 +54,8 @@ export interface NativeDeps {
   accounts: AccountService;
   messages: MessageQueries;
   logger: Logger;
+  /** Sandbox mode only. */
+  faults: FaultRegistry | null;
 }
 
 export const sendNativeError = (logger: Logger, err: unknown, req: FastifyRequest, reply: FastifyReply) => {
@@ -94,4 +98,5 @@ export const nativeDialect = (deps: NativeDeps) => async (app: FastifyInstance) 
   await app.register(messageRoutes(deps));
   await app.register(subjectRoutes(deps));
   await app.register(accountRoutes(deps));
+  if (deps.faults) await app.register(sandboxRoutes(deps.faults));
 };

@@ -33,6 +33,7 @@ describe('Sectigo DCV: address lists from a real DNS server, offers and resends'
     expect(text.body.split('\n')).toEqual([
       '0',
       'domain_name\tsub.example2.com',
+      'whois_email\tnone',
       ...['admin', 'administrator', 'webmaster', 'hostmaster', 'postmaster'].map((l) => `level2_email\t${l}@example2.com`),
       ...['admin', 'administrator', 'webmaster', 'hostmaster', 'postmaster'].map((l) => `level3_email\t${l}@sub.example2.com`),
     ]);

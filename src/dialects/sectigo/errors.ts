@@ -20,8 +20,10 @@ export const sectigoMessages = {
 
 export type SectigoCode = keyof typeof sectigoMessages;
 
-/** errorItem is part of the answer for these codes only. */
+/** errorItem names the parameter for these codes. */
 const withItem: SectigoCode[] = ['-2', '-3', '-4'];
+/** A fixed errorItem, as Sectigo's own sample error response shows it (seed 001), unencoded. */
+export const fixedItems: Partial<Record<SectigoCode, string>> = { '-16': 'Incorrect login details or account is locked.' };
 
 /** A parameter name echoed back: control characters would break the line formats, so they are replaced. */
 const printable = (name: string) => name.replace(/[\u0000-\u001f\u007f]/g, '?').slice(0, 100);
@@ -39,7 +41,7 @@ export class SectigoError extends Error {
   }
 
   get errorItem(): string | undefined {
-    return withItem.includes(this.code) ? this.item : undefined;
+    return withItem.includes(this.code) ? this.item : fixedItems[this.code];
   }
 }
 

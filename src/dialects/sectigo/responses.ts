@@ -1,19 +1,23 @@
 import type { DcvAddressList } from '../../core/dcv/service.js';
-import type { SectigoError } from './errors.js';
+import { fixedItems, type SectigoError } from './errors.js';
 
 export interface Rendered {
   contentType: string;
   body: string;
 }
 
-/** `!ResendDCVEmail`: an x-www-form-urlencoded body. */
+/** `!ResendDCVEmail`: an x-www-form-urlencoded body; a fixed errorItem goes unencoded, byte for byte as Sectigo's sample. */
 export const formResponse = (error?: SectigoError): Rendered => {
   const fields = new URLSearchParams({ errorCode: error ? error.code : '0' });
+  const fixed = error ? fixedItems[error.code] : undefined;
   if (error) {
     fields.set('errorMessage', error.message);
-    if (error.errorItem) fields.set('errorItem', error.errorItem);
+    if (error.errorItem && !fixed) fields.set('errorItem', error.errorItem);
   }
-  return { contentType: 'application/x-www-form-urlencoded; charset=UTF-8', body: fields.toString() };
+  return {
+    contentType: 'application/x-www-form-urlencoded; charset=UTF-8',
+    body: fixed ? `${fields.toString()}&errorItem=${fixed}` : fields.toString(),
+  };
 };
 
 /** `!ResendVerificationEmailSMIME` and text address lists: the code on line 1, the message on line 2. */
@@ -25,6 +29,8 @@ export const textResponse = (error?: SectigoError, lines: string[] = []): Render
 export const addressListText = (list: DcvAddressList): Rendered =>
   textResponse(undefined, [
     `domain_name\t${list.domain}`,
+    // WHOIS-based DCV is retired, but clients read this key unguarded (checkdomain/comodo Util.php).
+    'whois_email\tnone',
     ...list.level2.map((e) => `level2_email\t${e}`),
     ...list.level3.map((e) => `level3_email\t${e}`),
   ]);

@@ -121,8 +121,9 @@ describe('Sectigo: one golden case per error code', () => {
 
   it('-16 for a wrong password, an unknown login, and a locked account even with the right password', async () => {
     const wrong = await dcv({ orderNumber: '1234567', loginPassword: 'nope' });
+    // Byte for byte the sample error response of seed 001, errorItem unencoded as there.
     expect(wrong.body).toBe(
-      'errorCode=-16&errorMessage=Incorrect+login+details%2C+account+is+locked%2C+password+has+expired+or+your+source+IP+is+blocked.',
+      'errorCode=-16&errorMessage=Incorrect+login+details%2C+account+is+locked%2C+password+has+expired+or+your+source+IP+is+blocked.&errorItem=Incorrect login details or account is locked.',
     );
     expect((await dcv({ orderNumber: '1234567', loginName: 'nobody' })).body).toBe(wrong.body);
     for (let i = 1; i < 10; i++) await dcv({ orderNumber: '1234567', loginPassword: 'nope' });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { freePort } from '../../../test/helpers/free-port.js';
+import { freePort } from '../../../test/helpers/ports.js';
 import { startPostgres, type TestPostgres } from '../../../test/helpers/postgres.js';
 import { storeContract } from '../contract/index.js';
 import { openPostgresStore } from './store.js';

@@ -33,7 +33,7 @@ export class SqliteConnection {
     this.writes = new WriteQueue(db, (e) => e instanceof Abort && e.clean);
   }
 
-  stmt(sql: string) {
+  stmt(sql: string): Database.Statement<unknown[]> {
     let s = this.statements.get(sql);
     if (!s) {
       s = this.db.prepare<unknown[]>(sql);
