@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { freePort } from '../../../test/helpers/ports.js';
 import { startPostgres, type TestPostgres } from '../../../test/helpers/postgres.js';
+import { bump, seedOne } from '../contract/entities.js';
 import { storeContract } from '../contract/index.js';
 import { openPostgresStore } from './store.js';
 
@@ -53,4 +54,38 @@ it('a database that is not there is a setting to fix; a server that does not ans
     message: expect.stringMatching(/^database unavailable: .*ECONNREFUSED/),
   });
   await down.store.health.close();
+});
+
+it('a batch that changes one row twice applies both changes in order, or neither', async () => {
+  const { store } = open(await server.createDatabase());
+  try {
+    const { v } = await seedOne(store);
+    const v2 = bump(v, { locale: 'de' });
+    const v3 = bump(v2, { locale: 'fr' });
+    expect(
+      await store.transactor.commit({
+        verifications: {
+          update: [
+            { before: v, after: v2 },
+            { before: v2, after: v3 },
+          ],
+        },
+      }),
+    ).toEqual({
+      ok: true,
+    });
+    expect(await store.verifications.getVerification(v.id)).toEqual(v3);
+    const stale = await store.transactor.commit({
+      verifications: {
+        update: [
+          { before: v3, after: bump(v3, { locale: 'es' }) },
+          { before: v2, after: bump(v2, { locale: 'it' }) },
+        ],
+      },
+    });
+    expect(stale).toEqual({ ok: false, reason: 'conflict' });
+    expect(await store.verifications.getVerification(v.id)).toEqual(v3);
+  } finally {
+    await store.health.close();
+  }
 });

@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { Change, CommitResult, Transactor, WriteBatch } from '../../core/unit-of-work.js';
 import { chargedKeys, quotaChecks } from '../quota.js';
 import * as rows from '../rows.js';
-import { isConflict, PgConnection, type Querier, type Row } from './connection.js';
+import { isConflict, PgConnection, type Querier, Rollback, type Row } from './connection.js';
 import { checkQuota, quotaLockIds } from './quotas.js';
 
 /** One part of the batch's statement: a data-modifying CTE with its parameters. */
@@ -137,12 +137,12 @@ export class PgTransactor implements Transactor {
 
   /** The rare batch that changes one row twice: each write a statement of its own, in one transaction. */
   private async commitStepwise(batch: WriteBatch): Promise<CommitResult> {
-    return this.c.tx(async (q: Querier) => {
+    return this.c.tx<CommitResult>(async (q: Querier) => {
       const quota = quotaPart(batch);
       if (quota) await q.one(quota.sql, ...quota.params);
-      for (const p of writesOf(batch, ''))
-        if ((await q.run(p.sql, ...p.params)) !== 1 && p.guarded)
-          throw Object.assign(new pg.DatabaseError('version guard', 0, 'error'), { code: 'RV002' });
+      for (const p of writesOf(batch, '')) {
+        if ((await q.run(p.sql, ...p.params)) !== 1 && p.guarded) throw new Rollback<CommitResult>({ ok: false, reason: 'conflict' });
+      }
       return { ok: true } as const;
     });
   }
