@@ -27,16 +27,24 @@ const nodeEnv = {
   REVERIFY_SMTP_URL: 'capture:',
 };
 
-/** CPU ticks (user + system) of processes, read from /proc. */
-const ticks = (pids: number[]): number =>
-  pids.reduce((sum, pid) => {
+/** CPU ticks of each process, read from /proc: its own (user + system) and its reaped children's (backends that ended). */
+const ticks = (pids: number[]): Map<number, number> => {
+  const out = new Map<number, number>();
+  for (const pid of pids) {
     try {
       const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      return sum + Number(fields[11]) + Number(fields[12]);
-    } catch {
-      return sum;
-    }
-  }, 0);
+      out.set(pid, Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]));
+    } catch {}
+  }
+  return out;
+};
+
+/** Cores used between two readings: processes that started in between count from zero; those that ended count in their parent. */
+const coresUsed = (before: Map<number, number>, after: Map<number, number>, seconds: number): number => {
+  let sum = 0;
+  for (const [pid, t] of after) sum += t - (before.get(pid) ?? 0);
+  return sum / TICKS_PER_S / seconds;
+};
 
 /** The highest resident set a process has had (VmHWM), in MB. */
 const peakRssMb = (pid: number): number => {
@@ -102,6 +110,8 @@ interface Row {
   'non-2xx': number;
   'database CPU (cores)': number;
   'nodes CPU (cores)': number;
+  'node CPU per request (ms)': number;
+  'database CPU per request (ms)': number;
   'database share of CPU': string;
   'load generator CPU (cores)': number;
   'machine busy': string;
@@ -120,22 +130,25 @@ const measure = async (name: string, databaseUrl: string, count: number, databas
       ids.push(r.json.id);
     }
     await load(nodes, ids, WARMUP_S);
-    const dbPids = databasePid ? descendants(databasePid) : [];
+    const dbPids = () => (databasePid ? descendants(databasePid) : []);
     const nodePids = nodes.map((n) => n.proc.pid ?? 0);
-    const before = { db: ticks(dbPids), nodes: ticks(nodePids), self: process.cpuUsage(), machine: machine() };
+    const before = { db: ticks(dbPids()), nodes: ticks(nodePids), self: process.cpuUsage(), machine: machine() };
     const results = await load(nodes, ids, DURATION_S);
-    const db = (ticks(dbPids) - before.db) / TICKS_PER_S / DURATION_S;
-    const cpu = (ticks(nodePids) - before.nodes) / TICKS_PER_S / DURATION_S;
+    const db = coresUsed(before.db, ticks(dbPids()), DURATION_S);
+    const cpu = coresUsed(before.nodes, ticks(nodePids), DURATION_S);
+    const rate = results.reduce((s, r) => s + r.requests.average, 0);
     const self = process.cpuUsage(before.self);
     const after = machine();
     return {
       case: name,
-      'req/s': Math.round(results.reduce((s, r) => s + r.requests.average, 0)),
+      'req/s': Math.round(rate),
       'p50 ms': Math.max(...results.map((r) => r.latency.p50)),
       'p99 ms (worst node)': Math.max(...results.map((r) => r.latency.p99)),
       'non-2xx': results.reduce((s, r) => s + r.non2xx + r.errors, 0),
       'database CPU (cores)': Number(db.toFixed(2)),
       'nodes CPU (cores)': Number(cpu.toFixed(2)),
+      'node CPU per request (ms)': Number(((1000 * cpu) / rate).toFixed(2)),
+      'database CPU per request (ms)': Number(((1000 * db) / rate).toFixed(2)),
       'database share of CPU': databasePid ? `${Math.round((100 * db) / (db + cpu))} %` : 'in the node',
       'load generator CPU (cores)': Number(((self.user + self.system) / 1e6 / DURATION_S).toFixed(2)),
       'peak RSS per node (MB)': Math.max(...nodePids.map(peakRssMb)),
