@@ -7,7 +7,9 @@ import { nativeDialect } from '../dialects/native/plugin.js';
 import { sectigoDialect } from '../dialects/sectigo/plugin.js';
 import type { Runtime } from '../runtime/create-runtime.js';
 import { confirmPage } from '../ui/confirm-page.js';
-import { docsPage } from '../ui/docs-page.js';
+import { consolePlugin } from '../ui/console/plugin.js';
+import { docsPages } from '../ui/docs-page.js';
+import { rootRedirect } from '../ui/root-redirect.js';
 import { onClientError, onFrameworkError, registerFrameworkErrors } from './framework-errors.js';
 import { healthRoutes } from './plugins/health.js';
 import { metricsRoute, requestMetrics } from './plugins/metrics.js';
@@ -39,6 +41,7 @@ export const buildApp = async (rt: Runtime, options: AppOptions = {}): Promise<F
   registerFrameworkErrors(app);
 
   await app.register(requestMetrics(rt.metrics));
+  await app.register(rootRedirect);
   if (!settings.metricsAddress) await app.register(metricsRoute(rt.metrics, rt.authenticator));
   await app.register(swagger, {
     openapi: {
@@ -82,8 +85,22 @@ export const buildApp = async (rt: Runtime, options: AppOptions = {}): Promise<F
   );
   await app.register(akanaDialect({ signups: rt.signups, anonymous: rt.anonymous }), { prefix: '/api/users' });
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  await app.register(confirmPage({ verifications: rt.verifications, logger: rt.logger }));
-  await app.register(docsPage);
+  await app.register(confirmPage({ confirmations: rt.confirmations, logger: rt.logger }));
+  await app.register(docsPages);
+  await app.register(
+    consolePlugin({
+      sessions: rt.consoleSessions,
+      verifications: rt.verifications,
+      timelines: rt.timelines,
+      messages: rt.messages,
+      activity: rt.activity,
+      retries: rt.retries,
+      accounts: rt.accounts,
+      logger: rt.logger,
+      csrfKey: rt.consoleSessions.csrfKey,
+    }),
+    { prefix: '/console' },
+  );
   await app.register(healthRoutes(rt));
   return app;
 };

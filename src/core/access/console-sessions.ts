@@ -50,9 +50,12 @@ const signOutKey = (sid: string) => `console-signout:${sid}`;
  */
 export class ConsoleSessions {
   private readonly sealKey: Buffer;
+  /** For the console's CSRF tokens: derived, so it serves no other purpose. */
+  readonly csrfKey: Buffer;
 
   constructor(private readonly deps: ConsoleSessionDeps) {
     this.sealKey = createHmac('sha256', deps.keys.seal).update('reverify:console-session').digest();
+    this.csrfKey = createHmac('sha256', deps.keys.seal).update('reverify:console-csrf').digest();
   }
 
   private adminMark(): string {

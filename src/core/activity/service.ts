@@ -31,6 +31,12 @@ export class ActivityStats {
     },
   ) {}
 
+  /** Messages by status, live (the Messages page polls it). */
+  async queue(actor: Principal): Promise<Record<MessageStatus, number>> {
+    assertMay(actor, 'read');
+    return this.deps.messages.queueDepth(scopeOf(actor));
+  }
+
   async lastDay(actor: Principal, hours = 24): Promise<ActivitySummary> {
     assertMay(actor, 'read');
     const accountId = scopeOf(actor);
