@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { akanaDialect } from '../dialects/akana/plugin.js';
 import { alibabaDialect } from '../dialects/alibaba/plugin.js';
 import { digicertDialect } from '../dialects/digicert/plugin.js';
+import { openapiTransform } from '../dialects/native/openapi-responses.js';
 import { nativeDialect } from '../dialects/native/plugin.js';
 import { sectigoDialect } from '../dialects/sectigo/plugin.js';
 import type { Runtime } from '../runtime/create-runtime.js';
@@ -50,6 +51,7 @@ export const buildApp = async (rt: Runtime, options: AppOptions = {}): Promise<F
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
+    transform: openapiTransform as never,
   });
   await app.register(
     nativeDialect({

@@ -37,12 +37,13 @@ caption{text-align:left;font-weight:600;padding:.4em .6em}
 .secret{font-family:ui-monospace,monospace;font-size:1.05em;background:#fff8d6;padding:.4em .6em;border:1px dashed #7a5b00;word-break:break-all}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.3em 1em} dl.facts dt{font-weight:600} dl.facts dd{margin:0;word-break:break-word}
 ol.timeline{list-style:none;padding:0;margin:0;border-left:3px solid var(--line)}
-ol.timeline li{padding:.3em 0 .8em 1em;position:relative}
-ol.timeline li::before{content:"";position:absolute;left:-.55em;top:.7em;width:.8em;height:.8em;border-radius:50%;background:var(--accent)}
-ol.timeline li.bad::before{background:var(--bad)} ol.timeline li.good::before{background:var(--good)}
+ol.timeline>li{padding:.3em 0 .8em 1em;position:relative}
+ol.timeline>li::before{content:"";position:absolute;left:-.55em;top:.7em;width:.8em;height:.8em;border-radius:50%;background:var(--accent)}
+ol.timeline>li.bad::before{background:var(--bad)} ol.timeline>li.good::before{background:var(--good)}
 ol.timeline ul{margin:.3em 0 0;padding-left:1.2em}
-.counts{display:flex;flex-wrap:wrap;gap:.6em;list-style:none;padding:0}
-.counts li{border:1px solid var(--line);border-radius:6px;padding:.4em .8em;min-width:7em}
+.counts{display:grid;grid-template-columns:repeat(auto-fill,minmax(9.5em,1fr));gap:.6em;list-style:none;padding:0}
+.counts li{border:1px solid var(--line);border-radius:6px;padding:.4em .8em}
+.counts li span{display:block;font-size:.85em}
 .counts strong{display:block;font-size:1.4em}
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(20em,1fr));gap:1em}
 figure{margin:0;border:1px solid var(--line);border-radius:6px;padding:.6em}

@@ -3,7 +3,7 @@ import { messageStatuses } from '../../core/model.js';
 import { html, joinHtml } from '../page.js';
 import { barChart } from './charts.js';
 import { type ConsoleDeps, render, sessionOf } from './plugin.js';
-import { duration } from './words.js';
+import { shortDuration } from './words.js';
 
 const hourLabel = (t: number) => `${String(new Date(t).getUTCHours()).padStart(2, '0')}:00`;
 
@@ -13,8 +13,8 @@ export const overviewRoutes = (deps: ConsoleDeps) => async (app: FastifyInstance
     const actor = sessionOf(req).principal;
     const a = await deps.activity.lastDay(actor);
     const labels = a.hours.map(hourLabel);
-    const latencyLabels = a.latency.boundsMs.map((b) => `< ${duration(b)}`);
-    latencyLabels.push(`≥ ${duration(a.latency.boundsMs[a.latency.boundsMs.length - 1] ?? 0)}`);
+    const latencyLabels = a.latency.boundsMs.map((b) => `<${shortDuration(b)}`);
+    latencyLabels.push(`≥${shortDuration(a.latency.boundsMs[a.latency.boundsMs.length - 1] ?? 0)}`);
     const sum = (xs: number[]) => xs.reduce((x, y) => x + y, 0);
     const body = html`<p>The last 24 hours, per hour (UTC)${actor.kind === 'account' ? ', for your account' : ', for every account'}.</p>
 <ul class="counts">

@@ -13,7 +13,15 @@ const eventLine = (type: string, detail: Record<string, unknown>, count: number 
       return { text: 'Created, and the first email queued', tone: '' };
     case 'verification.resent':
       return {
-        text: `Resend requested${detail.rotated === false ? ' (same link sent again)' : detail.rotated ? ' (new link; the previous one stops working)' : ''}`,
+        text: `Resend requested${
+          detail.rotated === false
+            ? ' (the same link sent again)'
+            : detail.policy === 'rotate-with-grace'
+              ? ' (a new link; the previous one works for a short grace period)'
+              : detail.rotated
+                ? ' (a new link; the previous one stopped working)'
+                : ''
+        }`,
         tone: '',
       };
     case 'verification.confirmed':

@@ -24,6 +24,10 @@ export const duration = (ms: number): string => {
   return rest ? `${unit(h, 'hour')} ${unit(rest, 'minute')}` : unit(h, 'hour');
 };
 
+/** A bucket bound for a chart's axis: 1s, 30s, 5m, 1h. */
+export const shortDuration = (ms: number): string =>
+  ms < 60_000 ? `${Math.round(ms / 1000)}s` : ms < 3_600_000 ? `${Math.round(ms / 60_000)}m` : `${Math.round(ms / 3_600_000)}h`;
+
 /** Why a quota refused a send, in words. */
 export const refusalReason = (rule: string | undefined): string => {
   const reasons: Partial<Record<QuotaRuleName, string>> = {
