@@ -108,7 +108,7 @@ export class BulkResend {
   /** The run's one audit entry. */
   async record(
     actor: Principal,
-    run: { runId: string; filter: BulkResendFilter; plan: BulkResendPlan; startedAt: number; interrupted: boolean; dryRun: boolean },
+    run: { runId: string; filter: BulkResendFilter; plan: BulkResendPlan; startedAt: number; interrupted: boolean },
     totals: BulkTotals,
   ): Promise<void> {
     assertMay(actor, 'send');
@@ -116,7 +116,7 @@ export class BulkResend {
       {
         id: this.deps.newId(),
         at: this.deps.clock.now(),
-        type: run.dryRun ? 'bulk_resend.dry_run' : 'bulk_resend.finished',
+        type: 'bulk_resend.finished',
         accountId: run.plan.accountId,
         verificationId: null,
         subjectId: null,

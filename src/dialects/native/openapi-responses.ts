@@ -129,7 +129,15 @@ export const documentedResponses: Record<string, Record<number, TSchema>> = {
  * @fastify/swagger's `transform`: only the native API (`/v1`) is documented; the vendor dialects
  * have their own pages, and HTML pages are not an API. Routes without a response schema get theirs.
  */
-export const openapiTransform = ({ schema, url, route }: { schema: Record<string, unknown>; url: string; route: { method: string | string[] } }) => {
+export const openapiTransform = ({
+  schema,
+  url,
+  route,
+}: {
+  schema: Record<string, unknown>;
+  url: string;
+  route: { method: string | string[] };
+}) => {
   if (!url.startsWith('/v1/')) return { schema: { ...schema, hide: true }, url };
   const method = Array.isArray(route.method) ? route.method[0] : route.method;
   const documented = documentedResponses[`${method} ${url}`];
