@@ -56,10 +56,7 @@ describe('the console in a real browser', () => {
   beforeAll(async () => {
     mkdirSync(shots, { recursive: true });
     const port = await freePort();
-    svc = await startService(
-      { publicUrl: `http://127.0.0.1:${port}`, resendCooldown: 0, resendMaxPerDay: 2 },
-      { port },
-    );
+    svc = await startService({ publicUrl: `http://127.0.0.1:${port}`, resendCooldown: 0, resendMaxPerDay: 2 }, { port });
     for (const name of ['acme', 'globex']) {
       expect((await svc.call('POST', '/v1/accounts', { name })).status).toBe(201);
       keys[name] = (await svc.call('POST', `/v1/accounts/${name}/keys`, { role: 0 })).json.key;
@@ -114,7 +111,9 @@ describe('the console in a real browser', () => {
     await look('05-verification-resent');
     // The third email in a day is over the recipient's ceiling of two: refused, with the time in words.
     await Promise.all([page.waitForURL(/refused=recipient_daily/), page.getByRole('button', { name: 'Resend' }).click()]);
-    expect(await page.getByRole('status').textContent()).toMatch(/Not sent: this recipient has had as many emails today .* Try again in \d+ hours?( \d+ minutes?)?\.$/);
+    expect(await page.getByRole('status').textContent()).toMatch(
+      /Not sent: this recipient has had as many emails today .* Try again in \d+ hours?( \d+ minutes?)?\.$/,
+    );
     expect(await page.locator('ol.timeline').textContent()).toContain('Resend refused');
     await look('06-verification-refused');
 
@@ -170,10 +169,19 @@ describe('the console in a real browser', () => {
 
   it('the queue counts by status; a failed message is retried and delivered', async () => {
     await svc.rt.courier.stop();
-    const created = await svc.call('POST', '/v1/verifications', { recipient: 'carol@acme.example', purpose: 'email_ownership', account: 'acme' });
+    const created = await svc.call('POST', '/v1/verifications', {
+      recipient: 'carol@acme.example',
+      purpose: 'email_ownership',
+      account: 'acme',
+    });
     const claimed = await svc.rt.store.outbox.claim('test-owner', 10, 60_000, Date.now());
     const failed = claimed.find((m) => m.verificationId === created.json.id)!;
-    await svc.rt.store.outbox.complete(failed.id, 'test-owner', { result: 'failed', error: '550 mailbox unavailable', abandoned: false }, Date.now());
+    await svc.rt.store.outbox.complete(
+      failed.id,
+      'test-owner',
+      { result: 'failed', error: '550 mailbox unavailable', abandoned: false },
+      Date.now(),
+    );
     svc.rt.courier.start();
 
     await page.goto(`${svc.url}/console/messages?status=failed`);
@@ -182,7 +190,10 @@ describe('the console in a real browser', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await look('13-messages-390px', { axe: false });
     await page.setViewportSize({ width: 1280, height: 800 });
-    await Promise.all([page.waitForURL(/notice=retried/), page.getByRole('button', { name: 'Retry the email to carol@acme.example' }).click()]);
+    await Promise.all([
+      page.waitForURL(/notice=retried/),
+      page.getByRole('button', { name: 'Retry the email to carol@acme.example' }).click(),
+    ]);
     expect(await page.getByRole('status').textContent()).toContain('queued again');
     await eventually(
       async () => (await svc.call('GET', `/v1/messages/${failed.id}`)).json.status,
