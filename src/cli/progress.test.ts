@@ -2,6 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { emptyTotals, tally } from '../core/verification/bulk-resend.js';
 import { progressFor } from './progress.js';
 
+const done = (cb?: () => void) => {
+  cb?.();
+  return true;
+};
+
 /** A stream that records what was written; `isTTY` decides which kind of progress it gets. */
 const stream = (isTTY: boolean) => {
   const written: string[] = [];
@@ -9,9 +14,9 @@ const stream = (isTTY: boolean) => {
     isTTY,
     columns: 160,
     write: (chunk: string) => written.push(String(chunk)) > 0,
-    cursorTo: (_x: number, _y?: number, cb?: () => void) => (cb?.(), true),
-    clearLine: (_dir: number, cb?: () => void) => (cb?.(), true),
-    moveCursor: (_dx: number, _dy: number, cb?: () => void) => (cb?.(), true),
+    cursorTo: (_x: number, _y?: number, cb?: () => void) => done(cb),
+    clearLine: (_dir: number, cb?: () => void) => done(cb),
+    moveCursor: (_dx: number, _dy: number, cb?: () => void) => done(cb),
     on: () => s,
     removeListener: () => s,
   };
