@@ -93,6 +93,16 @@ describe('console sessions over HTTP', () => {
     expect((await visitor.request('GET', '/console/verifications')).location).toBe('/console/sign-in');
   });
 
+  it('a key that may only manage keys lands on its keys', async () => {
+    await svc.call('POST', '/v1/accounts', { name: 'keys-only' });
+    const key = (await svc.call('POST', '/v1/accounts/keys-only/keys', { role: 103 })).json;
+    const visitor = new Visitor(svc.url);
+    const signedIn = await visitor.signIn(key.key);
+    expect(signedIn.location).toBe(`/console/accounts/${key.account_id}`);
+    expect((await visitor.request('GET', signedIn.location!)).status).toBe(200);
+    expect((await visitor.request('GET', '/console/overview')).status).toBe(403);
+  });
+
   it('failed sign-ins go through the authenticator: throttled per client, valid credentials still pass', async () => {
     const guesser = new Visitor(svc.url, { 'x-forwarded-for': '203.0.113.9' });
     const answers: number[] = [];

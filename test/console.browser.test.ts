@@ -37,9 +37,9 @@ describe('the console in a real browser', () => {
   const keys: Record<string, string> = {};
 
   /** Looks at the page as a person would: a screenshot, then axe-core. */
-  const look = async (name: string, options: { axe?: boolean } = {}) => {
+  const look = async (name: string) => {
     await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
-    if (options.axe !== false) problems.push(...(await accessibilityProblems(page)));
+    problems.push(...(await accessibilityProblems(page)));
   };
 
   const signIn = async (secret: string) => {
@@ -149,6 +149,11 @@ describe('the console in a real browser', () => {
     expect(await page.locator('ol.timeline').textContent()).toContain('Confirmed by the recipient');
     expect(await page.getByRole('button', { name: 'Resend' }).count()).toBe(0);
     await look('10-verification-confirmed');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await look('10b-verification-390px');
+    await page.goto(`${svc.url}/console/overview`);
+    await look('03b-overview-390px');
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
 
   it('a DCV link opens a page in the order’s language naming the domains and the order, with an approval button', async () => {
@@ -188,7 +193,7 @@ describe('the console in a real browser', () => {
     expect(await page.locator('[data-count="failed"]').textContent()).toBe('1');
     await look('12-messages-failed');
     await page.setViewportSize({ width: 390, height: 844 });
-    await look('13-messages-390px', { axe: false });
+    await look('13-messages-390px');
     await page.setViewportSize({ width: 1280, height: 800 });
     await Promise.all([
       page.waitForURL(/notice=retried/),
@@ -276,6 +281,24 @@ describe('the console in a real browser', () => {
     expect(await page.getByRole('button', { name: 'Resend' }).count()).toBe(0);
     await look('20-viewer-verification');
     await signOut();
+  });
+
+  it('the API reference renders from local files, under its CSP, with request and response bodies', async () => {
+    const blocked: string[] = [];
+    const reference = await chrome.context.newPage();
+    reference.on('console', (m) => {
+      if (m.type() === 'error') blocked.push(m.text());
+    });
+    reference.on('request', (r) => {
+      if (!r.url().startsWith(svc.url) && !r.url().startsWith('data:')) blocked.push(`request to ${r.url()}`);
+    });
+    await reference.goto(`${svc.url}/docs/api`);
+    await reference.getByText('/v1/verifications/{id}/resend').first().waitFor();
+    await reference.getByText('/v1/messages/{id}').first().click();
+    await reference.getByText('attempt_log').first().waitFor();
+    await reference.screenshot({ path: join(shots, '21-api-reference.png'), fullPage: false });
+    expect(blocked).toEqual([]);
+    await reference.close();
   });
 
   it('has no serious or critical accessibility violation on any page', () => {

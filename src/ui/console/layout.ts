@@ -15,6 +15,10 @@ export interface View {
   notice?: { text: string; bad?: boolean } | null;
 }
 
+/** Where a session starts: the overview, or its keys for a key that may only manage keys. */
+export const landingOf = (p: ConsoleSession['principal'] | undefined): string =>
+  !p || may(p, 'read') || p.kind !== 'account' ? '/console/overview' : `/console/accounts/${p.accountId}`;
+
 /** The hidden field every console form carries. */
 export const csrfField = (csrf: string): SafeHtml => html`<input type="hidden" name="_csrf" value="${csrf}">`;
 

@@ -16,7 +16,7 @@ import { htmlSecurity } from '../security-headers.js';
 import { accountRoutes } from './accounts.js';
 import { consoleCss, consoleJs } from './assets.js';
 import { inboxRoutes } from './inbox.js';
-import { consolePage, type View } from './layout.js';
+import { consolePage, landingOf, type View } from './layout.js';
 import { messageRoutes } from './messages.js';
 import { overviewRoutes } from './overview.js';
 import { signInRoutes } from './sign-in.js';
@@ -170,7 +170,7 @@ export const consolePlugin = (deps: ConsoleDeps) => async (app: FastifyInstance)
   app.get('/assets/console.js', { config: { consolePublic: true } }, async (_req, reply) =>
     reply.type('text/javascript; charset=utf-8').send(consoleJs),
   );
-  app.get('/', async (_req, reply) => reply.redirect('/console/overview', 303));
+  app.get('/', async (req, reply) => reply.redirect(landingOf(req.consoleSession?.principal), 303));
 
   await app.register(signInRoutes(deps));
   await app.register(overviewRoutes(deps));

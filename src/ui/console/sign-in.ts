@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { CoreError } from '../../core/errors.js';
 import { html } from '../page.js';
-import { csrfField } from './layout.js';
+import { csrfField, landingOf } from './layout.js';
 import { type ConsoleDeps, clearSessionCookie, csrfToken, render, sessionOf, setSessionCookie } from './plugin.js';
 import { duration } from './words.js';
 
@@ -16,7 +16,7 @@ export const signInRoutes = (deps: ConsoleDeps) => async (app: FastifyInstance) 
   const publicRoute = { config: { consolePublic: true } };
 
   app.get('/sign-in', publicRoute, async (req, reply) => {
-    if (req.consoleSession) return reply.redirect('/console/overview', 303);
+    if (req.consoleSession) return reply.redirect(landingOf(req.consoleSession.principal), 303);
     return render(req, reply, { title: 'Sign in', body: form(csrfToken(req, reply)) });
   });
 
@@ -25,7 +25,7 @@ export const signInRoutes = (deps: ConsoleDeps) => async (app: FastifyInstance) 
     try {
       const { cookie, session } = await deps.sessions.signIn(secret, req.ip);
       setSessionCookie(reply, cookie, session.expiresAt);
-      return reply.redirect('/console/overview', 303);
+      return reply.redirect(landingOf(session.principal), 303);
     } catch (e) {
       if (!(e instanceof CoreError)) throw e;
       const throttled = e.code === 'QUOTA_EXCEEDED';

@@ -31,7 +31,8 @@ const eventLine = (type: string, detail: Record<string, unknown>, count: number 
     case 'verification.expired':
       return { text: 'Expired without confirmation', tone: 'bad' };
     case 'quota.refused': {
-      const retry = typeof detail.retryAfterMs === 'number' ? `; the next send was possible ${duration(detail.retryAfterMs)} later` : '';
+      const retry =
+        typeof detail.retryAfterMs === 'number' ? `; the next send would be allowed ${duration(detail.retryAfterMs)} later` : '';
       return {
         text: `Resend refused: ${refusalReason(str(detail.rule))}${retry}${count && count > 1 ? ` (${count} times this hour)` : ''}`,
         tone: 'bad',
