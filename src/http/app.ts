@@ -104,6 +104,7 @@ export const buildApp = async (rt: Runtime, options: AppOptions = {}): Promise<F
       retries: rt.retries,
       accounts: rt.accounts,
       logger: rt.logger,
+      faults: rt.faults,
       csrfKey: rt.consoleSessions.csrfKey,
     }),
     { prefix: '/console' },

@@ -3,7 +3,7 @@ import { may } from '../../core/access/permissions.js';
 import { escapeHtml } from '../../lib/escape-html.js';
 import { html, joinHtml, type SafeHtml } from '../page.js';
 
-export type Section = 'overview' | 'verifications' | 'messages' | 'inbox' | 'accounts';
+export type Section = 'overview' | 'verifications' | 'messages' | 'inbox' | 'accounts' | 'sandbox';
 
 export interface View {
   title: string;
@@ -11,6 +11,8 @@ export interface View {
   session: ConsoleSession | null;
   csrf: string;
   section?: Section;
+  /** The service runs as a sandbox: the fault-injection page exists. */
+  sandbox?: boolean;
   /** A message about the last action, shown above the page. */
   notice?: { text: string; bad?: boolean } | null;
 }
@@ -36,7 +38,7 @@ export const postButton = (
     options.name ? html` aria-label="${options.name}"` : ''
   }>${label}</button></form>`;
 
-const nav = (session: ConsoleSession, current: Section | undefined): SafeHtml => {
+const nav = (session: ConsoleSession, current: Section | undefined, sandbox = false): SafeHtml => {
   const p = session.principal;
   const items: [Section, string, string][] = [];
   if (may(p, 'read')) {
@@ -47,6 +49,7 @@ const nav = (session: ConsoleSession, current: Section | undefined): SafeHtml =>
   if (may(p, 'read_mail')) items.push(['inbox', '/console/inbox', 'Inbox']);
   if (p.kind === 'admin') items.push(['accounts', '/console/accounts', 'Accounts']);
   else if (may(p, 'manage_keys')) items.push(['accounts', `/console/accounts/${p.accountId}`, 'Keys']);
+  if (sandbox && p.kind === 'admin') items.push(['sandbox', '/console/sandbox', 'Sandbox']);
   return joinHtml(
     items.map(([key, href, label]) => html`<li><a href="${href}"${key === current ? html` aria-current="page"` : ''}>${label}</a></li>`),
   );
@@ -56,7 +59,7 @@ const nav = (session: ConsoleSession, current: Section | undefined): SafeHtml =>
 export const consolePage = (v: View): string => {
   const header = v.session
     ? html`<header class="top"><a class="brand" href="/console">Reverify</a>
-<nav aria-label="Console"><ul>${nav(v.session, v.section)}</ul></nav>
+<nav aria-label="Console"><ul>${nav(v.session, v.section, v.sandbox)}</ul></nav>
 <div class="who"><span>Signed in: ${v.session.label}</span>
 <form class="inline" method="post" action="/console/sign-out">${csrfField(v.csrf)}<button type="submit">Sign out</button></form></div></header>`
     : html`<header class="top"><a class="brand" href="/console">Reverify</a></header>`;

@@ -7,6 +7,7 @@ import type { ConsoleSession, ConsoleSessions } from '../../core/access/console-
 import type { AccountService } from '../../core/accounts/service.js';
 import type { ActivityStats } from '../../core/activity/service.js';
 import { CoreError } from '../../core/errors.js';
+import type { FaultRegistry } from '../../core/faults/registry.js';
 import type { MessageRetries } from '../../core/messages/retry.js';
 import type { MessageQueries } from '../../core/messages/service.js';
 import type { VerificationService } from '../../core/verification/service.js';
@@ -19,6 +20,7 @@ import { inboxRoutes } from './inbox.js';
 import { consolePage, landingOf, type View } from './layout.js';
 import { messageRoutes } from './messages.js';
 import { overviewRoutes } from './overview.js';
+import { sandboxRoutes } from './sandbox.js';
 import { signInRoutes } from './sign-in.js';
 import { verificationRoutes } from './verifications.js';
 
@@ -35,6 +37,8 @@ export interface ConsoleDeps {
     'list' | 'get' | 'create' | 'listApiKeys' | 'createApiKey' | 'revokeApiKey' | 'listAccessKeys' | 'createAccessKey' | 'revokeAccessKey'
   >;
   logger: Logger;
+  /** Sandbox mode only: fault injection. */
+  faults: Pick<FaultRegistry, 'add' | 'list' | 'clear'> | null;
   /** Key for CSRF tokens (derived from the server key by the caller). */
   csrfKey: Buffer;
 }
@@ -60,7 +64,14 @@ export const render = (req: FastifyRequest, reply: FastifyReply, view: Omit<View
   reply
     .code(status)
     .type('text/html; charset=utf-8')
-    .send(consolePage({ ...view, session: req.consoleSession, csrf: csrfToken(req, reply) }));
+    .send(
+      consolePage({
+        ...view,
+        sandbox: (req.server as { reverifySandbox?: boolean }).reverifySandbox === true,
+        session: req.consoleSession,
+        csrf: csrfToken(req, reply),
+      }),
+    );
 
 const issued = new WeakMap<FastifyRequest, string>();
 
@@ -172,10 +183,15 @@ export const consolePlugin = (deps: ConsoleDeps) => async (app: FastifyInstance)
   );
   app.get('/', async (req, reply) => reply.redirect(landingOf(req.consoleSession?.principal), 303));
 
+  // Every console page of a sandbox links to the fault-injection page (the decoration is inherited by the route plugins).
+  app.decorate('reverifySandbox', deps.faults !== null);
   await app.register(signInRoutes(deps));
   await app.register(overviewRoutes(deps));
   await app.register(verificationRoutes(deps));
   await app.register(messageRoutes(deps));
   await app.register(inboxRoutes(deps));
   await app.register(accountRoutes(deps));
+  if (deps.faults) {
+    await app.register(sandboxRoutes(deps.faults));
+  }
 };
