@@ -3,7 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
+import { program } from '../src/cli/main.js';
 import { ADMIN_TOKEN, startService } from './helpers/service.js';
 
 const run = promisify(execFile);
@@ -106,5 +108,38 @@ describe('the reverify command', () => {
     expect(bad.stderr).toBe('reverify: REVERIFY_SMTP_URL: must start with smtp: or smtps:, got http:\n');
     const port = await reverify(['start', '--port', 'x']);
     expect(port.stderr).toMatch(/option '--port <port>' argument 'x' is invalid/);
+  });
+
+  it('lists verifications as lines or JSON, filtered; lists keys; creates and revokes access keys', async () => {
+    const all = await reverify(['verifications', 'list', '--json']);
+    const items = JSON.parse(all.stdout) as { recipient: string; state: string; purpose: string; account_id: string | null }[];
+    expect(items.map((v) => v.recipient).sort()).toEqual(
+      ['admin@example.com', 'alice.backup@example.com', 'alice@example.com', 'jane.saoirse@example.com', 'test1@example.org'].sort(),
+    );
+    const dcv = await reverify(['verifications', 'list', '--purpose', 'dcv', '--state', 'pending', '--account', 'acme']);
+    expect(dcv.stdout.trim().split('\n')).toHaveLength(1);
+    expect(dcv.stdout).toMatch(/^[0-9a-f-]{36}\tpending\tdcv\tadmin@example\.com\t[0-9a-f-]{36}\t\S+Z\t1\t\S+Z\n$/);
+    expect((await reverify(['verifications', 'list', '--older-than', '1h'])).stdout).toBe('');
+    const bad = await reverify(['verifications', 'list', '--older-than', 'soon']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('must be a duration such as 30m, 1h or 2d');
+
+    expect((await reverify(['keys', 'list', 'acme'])).stdout).toMatch(/^[0-9a-f-]{36}\t0\t\t…ABCD\t\S+Z\t\n$/);
+    const created = await reverify(['access-keys', 'create', 'acme']);
+    const [, id, secret] = /^AccessKeyId: (LTAI\w+)\nAccessKeySecret \(shown once\): (\S+)\n$/.exec(created.stdout) ?? [];
+    expect(secret).toBeDefined();
+    expect((await reverify(['access-keys', 'list', 'acme'])).stdout).toContain(`${id}\t`);
+    expect((await reverify(['access-keys', 'revoke', 'acme', id ?? ''])).stdout).toBe(`revoked ${id}\n`);
+    expect((await reverify(['access-keys', 'list', 'acme'])).stdout).toMatch(new RegExp(`${id}\\t\\S+Z\\t\\S+Z\\n`));
+  });
+
+  it('prints its version, and help for every command', async () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+    expect((await reverify(['--version'])).stdout).toBe(`${pkg.version}\n`);
+    const walk = (c: Command): Command[] => [c, ...c.commands.flatMap(walk)];
+    for (const c of walk(program)) expect(c.description(), `reverify ${c.name()} has a description`).not.toBe('');
+    const help = await reverify(['resend', '--help']);
+    expect(help.stdout).toContain('--older-than <duration>');
+    expect(help.stdout).toContain('--rate <n/s>');
   });
 });

@@ -36,11 +36,15 @@ describe('the confirm page in a real browser', () => {
     const response = await page.goto(link);
     expect(response?.status()).toBe(200);
     expect(response?.headers()['referrer-policy']).toBe('no-referrer');
-    await expect(page.getByRole('button', { name: 'Confirm' }).isVisible()).resolves.toBe(true);
+    // The page speaks the verification's language and names the address.
+    expect(await page.locator('html').getAttribute('lang')).toBe('de');
+    expect(await page.locator('h1').textContent()).toBe('Konto aktivieren');
+    expect(await page.locator('body').textContent()).toContain('Sie bestätigen, dass Sie E-Mails an browser@example.com empfangen.');
+    await expect(page.getByRole('button', { name: 'Bestätigen' }).isVisible()).resolves.toBe(true);
     expect((await svc.call('GET', `/v1/verifications/${created.json.id}`)).json.state).toBe('pending');
 
-    await Promise.all([page.waitForURL(/\/verify$/), page.getByRole('button', { name: 'Confirm' }).click()]);
-    expect(await page.locator('h1').textContent()).toBe('Confirmed');
+    await Promise.all([page.waitForURL(/\/verify$/), page.getByRole('button', { name: 'Bestätigen' }).click()]);
+    expect(await page.locator('h1').textContent()).toBe('Bestätigt');
     expect((await svc.call('GET', `/v1/verifications/${created.json.id}`)).json.state).toBe('confirmed');
 
     await page.goto(link);

@@ -118,7 +118,8 @@ describe('native API: accounts, keys, tenants, subjects, documents', () => {
       expect.arrayContaining(['/v1/verifications', '/v1/verifications/{id}/resend', '/v1/confirm', '/v1/inbox', '/v1/orders']),
     );
     const docs = await fetch(`${svc.url}/docs`);
-    expect(await docs.text()).toContain('/v1/verifications/{id}/resend');
+    expect(await docs.text()).toContain('href="/docs/api"');
+    expect(Object.keys(doc.json.paths).every((p) => p.startsWith('/v1/'))).toBe(true);
     expect((await svc.call('GET', '/healthz', undefined, null)).json).toEqual({ status: 'ok' });
     expect((await svc.call('GET', '/readyz', undefined, null)).json).toEqual({ status: 'ready' });
     const metrics = await svc.metrics();

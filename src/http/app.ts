@@ -3,11 +3,14 @@ import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { akanaDialect } from '../dialects/akana/plugin.js';
 import { alibabaDialect } from '../dialects/alibaba/plugin.js';
 import { digicertDialect } from '../dialects/digicert/plugin.js';
+import { openapiTransform } from '../dialects/native/openapi-responses.js';
 import { nativeDialect } from '../dialects/native/plugin.js';
 import { sectigoDialect } from '../dialects/sectigo/plugin.js';
 import type { Runtime } from '../runtime/create-runtime.js';
 import { confirmPage } from '../ui/confirm-page.js';
-import { docsPage } from '../ui/docs-page.js';
+import { consolePlugin } from '../ui/console/plugin.js';
+import { docsPages } from '../ui/docs-page.js';
+import { rootRedirect } from '../ui/root-redirect.js';
 import { onClientError, onFrameworkError, registerFrameworkErrors } from './framework-errors.js';
 import { bodyDeadline } from './plugins/body-deadline.js';
 import { faultInjection } from './plugins/fault-injection.js';
@@ -42,6 +45,7 @@ export const buildApp = async (rt: Runtime, options: AppOptions = {}): Promise<F
 
   await app.register(bodyDeadline(settings.requestTimeout * 1000));
   await app.register(requestMetrics(rt.metrics));
+  await app.register(rootRedirect);
   if (!settings.metricsAddress) await app.register(metricsRoute(rt.metrics, rt.authenticator));
   if (rt.faults) await app.register(faultInjection(rt.faults, rt.accounts));
   await app.register(swagger, {
@@ -51,6 +55,7 @@ export const buildApp = async (rt: Runtime, options: AppOptions = {}): Promise<F
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
+    transform: openapiTransform as never,
   });
   await app.register(
     nativeDialect({
@@ -87,8 +92,23 @@ export const buildApp = async (rt: Runtime, options: AppOptions = {}): Promise<F
   );
   await app.register(akanaDialect({ signups: rt.signups, anonymous: rt.anonymous }), { prefix: '/api/users' });
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  await app.register(confirmPage({ verifications: rt.verifications, logger: rt.logger }));
-  await app.register(docsPage);
+  await app.register(confirmPage({ confirmations: rt.confirmations, logger: rt.logger }));
+  await app.register(docsPages);
+  await app.register(
+    consolePlugin({
+      sessions: rt.consoleSessions,
+      verifications: rt.verifications,
+      timelines: rt.timelines,
+      messages: rt.messages,
+      activity: rt.activity,
+      retries: rt.retries,
+      accounts: rt.accounts,
+      logger: rt.logger,
+      faults: rt.faults,
+      csrfKey: rt.consoleSessions.csrfKey,
+    }),
+    { prefix: '/console' },
+  );
   await app.register(healthRoutes(rt));
   return app;
 };

@@ -1,16 +1,19 @@
 import type { Logger } from 'pino';
 import type { Settings } from '../config/settings.js';
 import { Authenticator } from '../core/access/authenticator.js';
+import { ConsoleSessions } from '../core/access/console-sessions.js';
 import { HashGate } from '../core/accounts/hash-gate.js';
 import { LoginService } from '../core/accounts/login.js';
 import { AccountService } from '../core/accounts/service.js';
 import { VerifiedCredentials } from '../core/accounts/verified-credentials.js';
+import { ActivityStats } from '../core/activity/service.js';
 import type { Clock } from '../core/clock.js';
 import { DcvService } from '../core/dcv/service.js';
 import { FaultRegistry, faultTargets } from '../core/faults/registry.js';
 import { IdentityService } from '../core/identities/service.js';
 import { newId } from '../core/ids.js';
 import { CapturedInbox } from '../core/inbox/service.js';
+import { MessageRetries } from '../core/messages/retry.js';
 import { MessageQueries } from '../core/messages/service.js';
 import { ReplayGuard } from '../core/requests/replay-guard.js';
 import { deriveServerKeys, keyedHash, type ServerKeys } from '../core/secrets.js';
@@ -18,8 +21,11 @@ import { AnonymousRequests } from '../core/signups/anonymous-requests.js';
 import { SignupService } from '../core/signups/service.js';
 import { MailboxResendService } from '../core/subjects/mailbox-resend.js';
 import { SubjectService } from '../core/subjects/service.js';
+import { BulkResend } from '../core/verification/bulk-resend.js';
+import { ConfirmationPreviews } from '../core/verification/confirmation-preview.js';
 import { longestQuotaWindowMs, type Policies } from '../core/verification/policies.js';
 import { type ServiceDeps, VerificationService } from '../core/verification/service.js';
+import { VerificationTimelines } from '../core/verification/timeline.js';
 import { Courier } from '../courier/dispatcher.js';
 import { CaptureTransport } from '../courier/transports/capture.js';
 import { SmtpTransport } from '../courier/transports/smtp.js';
@@ -55,6 +61,13 @@ export interface Runtime {
   messages: MessageQueries;
   inbox: CapturedInbox;
   replayGuard: ReplayGuard;
+  /** The console's services: sign-in, timelines, charts, Retry, confirm pages, the bulk resend. */
+  consoleSessions: ConsoleSessions;
+  timelines: VerificationTimelines;
+  activity: ActivityStats;
+  retries: MessageRetries;
+  confirmations: ConfirmationPreviews;
+  bulkResend: BulkResend;
   courier: Courier;
   metrics: Metrics;
   /** Fault injection: only in sandbox mode (null otherwise, and its routes do not exist). */
@@ -79,6 +92,7 @@ export const policiesFrom = (s: Settings): Policies => ({
 const mailDomain = (from: string): string => /@([^>\s]+)>?\s*$/.exec(from)?.[1] ?? 'localhost';
 
 const DAY_MS = 86_400_000;
+const CONSOLE_SESSION_MS = 8 * 3_600_000;
 
 /** The sandbox's fault registry, with the global switches (a share of failures, added latency) as standing faults. */
 const sandboxFaults = (settings: Settings, clock: Clock): FaultRegistry => {
@@ -215,6 +229,21 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
   const messages = new MessageQueries(store.messages, inbox);
   const replayGuard = new ReplayGuard(store.nonces, store.quotas, clock);
   const faults = settings.sandbox ? sandboxFaults(settings, clock) : null;
+  const consoleSessions = new ConsoleSessions({
+    authenticator,
+    accounts,
+    keyRecords: store.accounts,
+    signedOut: store.nonces,
+    clock,
+    keys,
+    adminTokenHash: admin.hash,
+    ttlMs: CONSOLE_SESSION_MS,
+  });
+  const timelines = new VerificationTimelines({ verifications, messages: store.messages, audit: store.audit, subjects: store.subjects });
+  const activity = new ActivityStats({ audit: store.audit, messages: store.messages, clock });
+  const retries = new MessageRetries({ messages: store.messages, verifications: store.verifications, clock, newId });
+  const confirmations = new ConfirmationPreviews(verifications, store.subjects);
+  const bulkResend = new BulkResend({ verifications, accounts: store.accounts, audit: store.audit, clock, newId });
   let upkeep: NodeJS.Timeout | null = null;
 
   const runUpkeep = async () => {
@@ -249,6 +278,12 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
     messages,
     inbox,
     replayGuard,
+    consoleSessions,
+    timelines,
+    activity,
+    retries,
+    confirmations,
+    bulkResend,
     courier,
     metrics,
     faults,

@@ -3,7 +3,7 @@ import type { AuditPersister } from '../core/audit/port.js';
 import type { DcvPersister } from '../core/dcv/port.js';
 import type { InboxPersister } from '../core/inbox/port.js';
 import type { InstanceSettings } from '../core/instance/port.js';
-import type { MessageReads } from '../core/messages/port.js';
+import type { MessageReads, MessageRequeue } from '../core/messages/port.js';
 import type { QuotaPersister } from '../core/quotas/port.js';
 import type { NoncePersister, RequestQueue } from '../core/requests/port.js';
 import type { SubjectReads } from '../core/subjects/port.js';
@@ -25,7 +25,7 @@ export interface Store {
   transactor: Transactor;
   verifications: VerificationReads;
   subjects: SubjectReads;
-  messages: MessageReads;
+  messages: MessageReads & MessageRequeue;
   outbox: Outbox;
   accounts: AccountPersister;
   settings: InstanceSettings;

@@ -2,8 +2,9 @@ import formbody from '@fastify/formbody';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { CoreError, type ErrorCode } from '../core/errors.js';
-import type { VerificationService } from '../core/verification/service.js';
-import { html, page, pageHeaders } from './page.js';
+import type { ConfirmationPreview, ConfirmationPreviews } from '../core/verification/confirmation-preview.js';
+import { wordsFor } from './confirm-words.js';
+import { html, joinHtml, page, pageHeaders, type SafeHtml } from './page.js';
 import { htmlSecurity } from './security-headers.js';
 
 /** What each refusal tells the person holding the link: nothing about whose address it was. */
@@ -24,50 +25,79 @@ const refusalPage = (code: ErrorCode) => {
   return { status: r.status, body: page(r.title, html`<h1>${r.title}</h1><p>${r.text}</p>`) };
 };
 
-/**
- * The page behind every email link. GET only shows a button; the confirmation is the POST it makes,
- * so mail scanners that fetch links never confirm on the recipient's behalf.
- */
+/** The page in the verification's own language: `lang` set for screen readers and fonts. */
+const localPage = (locale: string, title: string, body: SafeHtml) =>
+  page(title, body).replace('<html lang="en">', `<html lang="${locale.replace('_', '-')}">`);
+
+const formatDate = (locale: string, t: number) =>
+  `${new Intl.DateTimeFormat(locale.replace('_', '-'), { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(t))} UTC`;
+
+/** Says what pressing the button confirms: the address, and for DCV the order, the domains and what approving means. */
+const askPage = (p: ConfirmationPreview, token: string): string => {
+  const { locale, words: w } = wordsFor(p.locale);
+  const dcv = p.purpose === 'dcv';
+  const title = w.heading[p.purpose];
+  const what = dcv
+    ? html`<p>${w.dcvRequest(p.orderNumber)}</p><ul>${joinHtml(p.domains.map((d) => html`<li><strong>${d}</strong></li>`))}</ul><p>${w.dcvMeaning(p.recipient)}</p>`
+    : html`<p>${w.address(p.recipient)}</p>${p.purpose === 'smime_mailbox' && p.orderNumber ? html`<p>${w.smimeOrder(p.orderNumber)}</p>` : html``}`;
+  return localPage(
+    locale,
+    title,
+    html`<h1>${title}</h1>
+${what}
+<form method="post" action="/verify"><input type="hidden" name="token" value="${token}"><button type="submit">${dcv ? w.approve : w.confirm}</button></form>
+<p class="note">${w.until(formatDate(locale, p.expiresAt))}</p>
+<p class="note">${w.note}</p>`,
+  );
+};
+
+const donePage = (p: ConfirmationPreview): string => {
+  const { locale, words: w } = wordsFor(p.locale);
+  const done = p.purpose === 'dcv' ? w.approved : w.confirmed;
+  const text = p.purpose === 'dcv' ? w.approved.text(p.domains.join(', ')) : w.confirmed.text(p.recipient);
+  return localPage(locale, done.title, html`<h1>${done.title}</h1><p>${text}</p>`);
+};
+
 /** What the confirm page uses. */
 export interface ConfirmPageDeps {
-  verifications: Pick<VerificationService, 'inspect' | 'confirm'>;
+  confirmations: Pick<ConfirmationPreviews, 'preview' | 'confirm'>;
   logger: Logger;
 }
 
+/**
+ * The page behind every email link, in the verification's language. GET only shows what would be
+ * confirmed and a button; the confirmation is the POST it makes, so mail scanners that fetch links
+ * never confirm on the recipient's behalf.
+ */
 export const confirmPage = (deps: ConfirmPageDeps) => async (app: FastifyInstance) => {
   await htmlSecurity(app);
   await app.register(formbody, { bodyLimit: 4096 });
 
-  const outcome = async (token: unknown, act: (t: string) => Promise<unknown>) => {
-    if (typeof token !== 'string' || !tokenPattern.test(token)) return refusalPage('TOKEN_INVALID');
+  const attempt = async <T>(
+    token: unknown,
+    act: (t: string) => Promise<T>,
+  ): Promise<{ ok: T } | { refused: ReturnType<typeof refusalPage> }> => {
+    if (typeof token !== 'string' || !tokenPattern.test(token)) return { refused: refusalPage('TOKEN_INVALID') };
     try {
-      await act(token);
-      return null;
+      return { ok: await act(token) };
     } catch (e) {
-      if (e instanceof CoreError) return refusalPage(e.code);
+      if (e instanceof CoreError) return { refused: refusalPage(e.code) };
       throw e;
     }
   };
 
   app.get<{ Querystring: { token?: unknown } }>('/verify', async (req, reply) => {
-    const token = req.query.token;
-    const refused = await outcome(token, (t) => deps.verifications.inspect(t));
+    const result = await attempt(req.query.token, (t) => deps.confirmations.preview(t));
     reply.headers(pageHeaders);
-    if (refused) return reply.code(refused.status).send(refused.body);
-    return page(
-      'Confirm your email address',
-      html`<h1>Confirm your email address</h1>
-<p>Press the button to confirm this request.</p>
-<form method="post" action="/verify"><input type="hidden" name="token" value="${String(token)}"><button type="submit">Confirm</button></form>
-<p class="note">If you did not expect this email, close this page: nothing happens unless you press the button.</p>`,
-    );
+    if ('refused' in result) return reply.code(result.refused.status).send(result.refused.body);
+    return askPage(result.ok, String(req.query.token));
   });
 
   app.post<{ Body: { token?: unknown } | undefined }>('/verify', async (req, reply) => {
-    const refused = await outcome(req.body?.token, (t) => deps.verifications.confirm(t, req.ip));
+    const result = await attempt(req.body?.token, (t) => deps.confirmations.confirm(t, req.ip));
     reply.headers(pageHeaders);
-    if (refused) return reply.code(refused.status).send(refused.body);
-    return page('Confirmed', html`<h1>Confirmed</h1><p>Thank you: your email address is confirmed. You can close this page.</p>`);
+    if ('refused' in result) return reply.code(result.refused.status).send(result.refused.body);
+    return donePage(result.ok);
   });
 
   app.setErrorHandler((err, req, reply) => {

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
  * asks for its own, no framing), nosniff, no referrer, no caching of pages that may show a token.
  * Registered inside each page plugin, so the vendor APIs' wire answers keep their exact headers.
  */
-export const htmlSecurity = async (app: FastifyInstance, options: { scripts?: boolean } = {}) => {
+export const htmlSecurity = async (app: FastifyInstance, options: { scripts?: boolean; frames?: boolean } = {}) => {
   await app.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: false,
@@ -16,6 +16,8 @@ export const htmlSecurity = async (app: FastifyInstance, options: { scripts?: bo
         imgSrc: ["'self'", 'data:'],
         scriptSrc: options.scripts ? ["'self'"] : ["'none'"],
         connectSrc: ["'self'"],
+        // Only the console frames anything: a captured email's HTML, from its own sandboxed URL.
+        frameSrc: options.frames ? ["'self'"] : ["'none'"],
         formAction: ["'self'"],
         frameAncestors: ["'none'"],
         baseUri: ["'none'"],

@@ -32,7 +32,7 @@ export interface TestService {
 /** A real service on 127.0.0.1 with its own SQLite file; the courier runs unless `courier: false`. */
 export const startService = async (
   overrides: Partial<Settings> = {},
-  options: { clock?: Clock; courier?: boolean; dir?: string; logger?: Logger } = {},
+  options: { clock?: Clock; courier?: boolean; dir?: string; logger?: Logger; port?: number } = {},
 ): Promise<TestService> => {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'reverify-test-'));
   const settings: Settings = {
@@ -50,7 +50,7 @@ export const startService = async (
   };
   const rt = await createRuntime(settings, { logger: options.logger ?? createLogger(settings.logLevel), clock: options.clock });
   const app = await buildApp(rt);
-  await app.listen({ host: '127.0.0.1', port: 0 });
+  await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   if (options.courier !== false) {
@@ -87,6 +87,16 @@ export const startService = async (
       if (!options.dir) rmSync(dir, { recursive: true, force: true });
     },
   };
+};
+
+/** A port free right now on 127.0.0.1, for a service whose public URL must be known before it starts. */
+export const freePort = async (): Promise<number> => {
+  const { createServer } = await import('node:net');
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return typeof address === 'object' && address ? address.port : 0;
 };
 
 /** A clock the test moves by hand. */

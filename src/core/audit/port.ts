@@ -10,6 +10,14 @@ export interface EventFilter {
   limit: number;
 }
 
+/** Events per hour and type; aggregated refusals count as many as they stand for. */
+export interface HourlyCount {
+  type: string;
+  /** Start of the hour, epoch ms (UTC). */
+  hour: number;
+  count: number;
+}
+
 /** A refusal to count: refusals are aggregated, one row per bucket, however many there are. */
 export interface Refusal {
   /** The row's id if this refusal opens a new bucket. */
@@ -33,6 +41,8 @@ export interface AuditPersister {
   countRefusal(refusal: Refusal): Promise<void>;
   /** Newest first. */
   listEvents(filter: EventFilter): Promise<AuditEvent[]>;
+  /** Counts events of `types` at or after `since`, by UTC hour, of one account when given. */
+  countByHour(filter: { types: string[]; since: number; accountId?: string }): Promise<HourlyCount[]>;
   /** Drops events (and refusal counts) older than `before`; returns how many rows went. */
   prune(before: number): Promise<number>;
 }

@@ -5,6 +5,8 @@
 export interface NoncePersister {
   /** Records `key` until `expiresAt`; false when it is already recorded and not yet expired. */
   use(key: string, at: number, expiresAt: number): Promise<boolean>;
+  /** Whether `key` is recorded and not yet expired at `at` (a read: records nothing). */
+  isRecorded(key: string, at: number): Promise<boolean>;
   prune(before: number): Promise<number>;
 }
 

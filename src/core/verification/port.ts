@@ -1,5 +1,6 @@
 import type { Purpose, TokenRecord, Verification, VerificationState } from '../model.js';
 import type { Page } from '../page.js';
+import type { SubjectKind } from '../subjects/model.js';
 
 export interface VerificationFilter {
   accountId?: string;
@@ -7,6 +8,8 @@ export interface VerificationFilter {
   recipient?: string;
   purpose?: Purpose;
   subjectId?: string;
+  /** Only those of a subject of this kind, or (`none`) of no subject: where they came from (the console's dialect filter). */
+  subjectKind?: SubjectKind | 'none';
   /** Only those created before this time (bulk resend's `--older-than`). */
   createdBefore?: number;
   cursor?: string;

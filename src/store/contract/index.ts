@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../store.js';
 import { accountContract } from './accounts.js';
 import { batchContract } from './batches.js';
+import { consoleContract } from './console.js';
 import { outboxContract } from './outbox.js';
 import { quotaContract } from './quotas.js';
 import { raceContract } from './races.js';
@@ -33,4 +34,5 @@ export const storeContract = (name: string, open: () => Promise<ContractTarget>)
     accountContract(current);
     recordsContract(current);
     raceContract(current);
+    consoleContract(current);
   });

@@ -1,10 +1,10 @@
-import type { MessageFilter, MessageReads } from '../../core/messages/port.js';
-import { type MessageStatus, messageStatuses } from '../../core/model.js';
+import type { MessageFilter, MessageReads, MessageRequeue } from '../../core/messages/port.js';
+import { type AuditEvent, type MessageStatus, messageStatuses } from '../../core/model.js';
 import * as rows from '../rows.js';
 import { Where } from '../sql-where.js';
-import type { PgConnection } from './connection.js';
+import { PgConnection } from './connection.js';
 
-export class PgMessages implements MessageReads {
+export class PgMessages implements MessageReads, MessageRequeue {
   constructor(private readonly c: PgConnection) {}
 
   async getMessage(id: string) {
@@ -25,10 +25,33 @@ export class PgMessages implements MessageReads {
     return (await this.c.rows('SELECT * FROM delivery_attempts WHERE message_id = ? ORDER BY number', messageId)).map(rows.toAttempt);
   }
 
-  async queueDepth() {
+  async queueDepth(accountId?: string) {
     const depth = Object.fromEntries(messageStatuses.map((s) => [s, 0])) as Record<MessageStatus, number>;
-    for (const r of await this.c.rows('SELECT status, count(*) AS n FROM messages GROUP BY status'))
-      depth[r.status as MessageStatus] = Number(r.n);
+    const counted =
+      accountId === undefined
+        ? await this.c.rows('SELECT status, count(*) AS n FROM messages GROUP BY status')
+        : await this.c.rows('SELECT status, count(*) AS n FROM messages WHERE account_id = ? GROUP BY status', accountId);
+    for (const r of counted) depth[r.status as MessageStatus] = Number(r.n);
     return depth;
+  }
+
+  async latencyHistogram(f: { sentSince: number; accountId?: string; boundsMs: number[] }) {
+    const where = new Where().add("status = 'sent'").add('sent_at >= ?', f.sentSince).add('account_id = ?', f.accountId);
+    // Bucket index: how many bounds the latency reaches.
+    const index = f.boundsMs.map(() => '(sent_at - created_at >= ?)::int').join(' + ') || '0';
+    const sql = `SELECT ${index} AS bucket, count(*) AS n FROM messages ${where} GROUP BY bucket`;
+    const counts = new Array<number>(f.boundsMs.length + 1).fill(0);
+    for (const r of await this.c.rows(sql, ...f.boundsMs, ...where.params)) counts[Number(r.bucket)] = Number(r.n);
+    return counts;
+  }
+
+  async requeueFailed(id: string, now: number, event: AuditEvent) {
+    // The guard is the status: of concurrent requeues, the first changes the row and the others wait for it and then find it queued.
+    return this.c.tx(async (q) => {
+      const sql = "UPDATE messages SET status = 'queued', abandoned = 0, next_attempt_at = ? WHERE id = ? AND status = 'failed'";
+      if ((await q.run(sql, now, id)) === 0) return false;
+      await PgConnection.insert(q, 'events', [rows.eventRow(event)]);
+      return true;
+    });
   }
 }

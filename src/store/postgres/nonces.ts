@@ -12,6 +12,10 @@ export class PgNonces implements NoncePersister {
     return (await this.c.run(sql, key, expiresAt, at)) === 1;
   }
 
+  async isRecorded(key: string, at: number) {
+    return (await this.c.one('SELECT 1 AS found FROM nonces WHERE key = ? AND expires_at > ?', key, at)) !== undefined;
+  }
+
   async prune(before: number) {
     return this.c.run('DELETE FROM nonces WHERE expires_at <= ?', before);
   }

@@ -4,6 +4,8 @@ import * as rows from '../rows.js';
 import { Where } from '../sql-where.js';
 import { SqliteConnection } from './connection.js';
 
+const HOUR_MS = 3_600_000;
+
 export class SqliteAudit implements AuditPersister {
   constructor(private readonly c: SqliteConnection) {}
 
@@ -35,6 +37,14 @@ export class SqliteAudit implements AuditPersister {
       .add('at >= ?', f.since);
     if (f.types?.length) where.add(`type IN (${SqliteConnection.placeholders(f.types)})`, ...f.types);
     return this.c.all(`SELECT * FROM events ${where} ORDER BY seq DESC LIMIT ?`, ...where.params, f.limit).map(rows.toEvent);
+  }
+
+  async countByHour(f: { types: string[]; since: number; accountId?: string }) {
+    if (f.types.length === 0) return [];
+    const where = new Where().add('at >= ?', f.since).add('account_id = ?', f.accountId);
+    where.add(`type IN (${SqliteConnection.placeholders(f.types)})`, ...f.types);
+    const sql = `SELECT type, (at / ${HOUR_MS}) * ${HOUR_MS} AS hour, sum(count) AS n FROM events ${where} GROUP BY type, hour ORDER BY hour, type`;
+    return this.c.all(sql, ...where.params).map((r) => ({ type: String(r.type), hour: Number(r.hour), count: Number(r.n) }));
   }
 
   async prune(before: number) {

@@ -1,10 +1,10 @@
-import type { MessageFilter, MessageReads } from '../../core/messages/port.js';
-import { type MessageStatus, messageStatuses } from '../../core/model.js';
+import type { MessageFilter, MessageReads, MessageRequeue } from '../../core/messages/port.js';
+import { type AuditEvent, type MessageStatus, messageStatuses } from '../../core/model.js';
 import * as rows from '../rows.js';
 import { Where } from '../sql-where.js';
 import type { SqliteConnection } from './connection.js';
 
-export class SqliteMessages implements MessageReads {
+export class SqliteMessages implements MessageReads, MessageRequeue {
   constructor(private readonly c: SqliteConnection) {}
 
   async getMessage(id: string) {
@@ -25,10 +25,32 @@ export class SqliteMessages implements MessageReads {
     return this.c.all('SELECT * FROM delivery_attempts WHERE message_id = ? ORDER BY number', messageId).map(rows.toAttempt);
   }
 
-  async queueDepth() {
+  async queueDepth(accountId?: string) {
     const depth = Object.fromEntries(messageStatuses.map((s) => [s, 0])) as Record<MessageStatus, number>;
-    for (const r of this.c.all('SELECT status, count(*) AS n FROM messages GROUP BY status'))
-      depth[r.status as MessageStatus] = Number(r.n);
+    const counted =
+      accountId === undefined
+        ? this.c.all('SELECT status, count(*) AS n FROM messages GROUP BY status')
+        : this.c.all('SELECT status, count(*) AS n FROM messages WHERE account_id = ? GROUP BY status', accountId);
+    for (const r of counted) depth[r.status as MessageStatus] = Number(r.n);
     return depth;
+  }
+
+  async latencyHistogram(f: { sentSince: number; accountId?: string; boundsMs: number[] }) {
+    const where = new Where().add("status = 'sent'").add('sent_at >= ?', f.sentSince).add('account_id = ?', f.accountId);
+    // Bucket index: how many bounds the latency reaches.
+    const index = f.boundsMs.map(() => '(sent_at - created_at >= ?)').join(' + ') || '0';
+    const sql = `SELECT ${index} AS bucket, count(*) AS n FROM messages ${where} GROUP BY bucket`;
+    const counts = new Array<number>(f.boundsMs.length + 1).fill(0);
+    for (const r of this.c.all(sql, ...f.boundsMs, ...where.params)) counts[Number(r.bucket)] = Number(r.n);
+    return counts;
+  }
+
+  async requeueFailed(id: string, now: number, event: AuditEvent) {
+    return this.c.writes.run(() => {
+      const sql = "UPDATE messages SET status = 'queued', abandoned = 0, next_attempt_at = ? WHERE id = ? AND status = 'failed'";
+      if (this.c.stmt(sql).run(now, id).changes === 0) return false;
+      this.c.insert('events', rows.eventRow(event));
+      return true;
+    });
   }
 }

@@ -11,6 +11,10 @@ export class SqliteNonces implements NoncePersister {
     return this.c.writes.run(() => this.c.stmt(sql).run(key, expiresAt, at).changes === 1);
   }
 
+  async isRecorded(key: string, at: number) {
+    return this.c.one('SELECT 1 AS found FROM nonces WHERE key = ? AND expires_at > ?', key, at) !== undefined;
+  }
+
   async prune(before: number) {
     return this.c.writes.run(() => this.c.stmt('DELETE FROM nonces WHERE expires_at <= ?').run(before).changes);
   }

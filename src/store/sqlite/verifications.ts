@@ -30,6 +30,8 @@ export class SqliteVerifications implements VerificationReads {
       .add('subject_id = ?', f.subjectId)
       .add('created_at < ?', f.createdBefore)
       .add('id < ?', rows.decodeCursor(f.cursor));
+    if (f.subjectKind === 'none') where.add('subject_id IS NULL');
+    else where.add('subject_id IN (SELECT id FROM subjects WHERE kind = ?)', f.subjectKind);
     if (f.state === 'expired') where.add("(state = 'expired' OR (state = 'pending' AND expires_at <= ?))", f.now);
     else if (f.state === 'pending') where.add("state = 'pending' AND expires_at > ?", f.now);
     else where.add('state = ?', f.state);
