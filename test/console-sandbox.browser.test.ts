@@ -42,7 +42,14 @@ describe('the sandbox page of the console, in a real browser', () => {
     await page.reload();
     const row = page.getByRole('row').filter({ hasText: 'request_limit_exceeded' });
     const cells = await row.getByRole('cell').allTextContents();
-    expect(cells.slice(0, 6).map((c) => c.trim())).toEqual(['digicert', 'resend-emails', 'error request_limit_exceeded', '1', '100 %', '1']);
+    expect(cells.slice(0, 6).map((c) => c.trim())).toEqual([
+      'digicert',
+      'resend-emails',
+      'error request_limit_exceeded',
+      '1',
+      '100 %',
+      '1',
+    ]);
     await page.screenshot({ path: join(shots, '30-sandbox-faults.png'), fullPage: true });
     await page.evaluate(axeSource);
     const violations = (await page.evaluate(
