@@ -72,7 +72,7 @@ describe('three nodes on one PostgreSQL behave as one', () => {
       REVERIFY_DATABASE_URL: databaseUrl,
       REVERIFY_SMTP_URL: front.url,
       REVERIFY_MAIL_FROM: `Node ${name.toUpperCase()} <node-${name}@reverify.test>`,
-      REVERIFY_COURIER_LEASE: '4',
+      REVERIFY_COURIER_LEASE: '5',
       REVERIFY_COURIER_CONCURRENCY: '8',
       REVERIFY_COURIER_MAX_ATTEMPTS: '30',
       REVERIFY_COURIER_RETRY_BASE_MS: '50',
