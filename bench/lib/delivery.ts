@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ServerChild } from './child.js';
 import type { BenchConfig } from './config.js';
@@ -17,8 +20,8 @@ export const chunkRates = (arrivals: number[], warmup: number, chunk: number, ch
 
 /**
  * Delivery into a real SMTP server (its own process): the outbox is filled first (Reverify: one
- * verification created per message, the courier stopped), then the sender starts and the sink's
- * arrival times are cut into a warm-up chunk and `repetitions` measured chunks.
+ * verification created per message, by a process of its own that then stops), then the sender
+ * starts and the sink's arrival times are cut into a warm-up chunk and `repetitions` measured chunks.
  */
 export const deliveryCase = (id: string, name: string, sender: 'reverify' | 'nodemailer'): BenchCase => ({
   id,
@@ -26,18 +29,28 @@ export const deliveryCase = (id: string, name: string, sender: 'reverify' | 'nod
   group: 'delivery',
   async run(cfg: BenchConfig) {
     const total = cfg.deliveryWarmup + cfg.repetitions * cfg.deliveryChunk;
+    const dir = mkdtempSync(join(tmpdir(), 'reverify-bench-delivery-'));
     const sink = await ServerChild.start('smtp-sink.ts', {}, cfg.startTimeoutMs);
     let from: ServerChild | null = null;
     try {
       const smtpUrl = `smtp://127.0.0.1:${sink.ready.port}`;
-      from =
-        sender === 'reverify'
-          ? await ServerChild.start(
-              'reverify-server.ts',
-              { BENCH_SCENARIO: 'delivery', BENCH_SEED: String(total), REVERIFY_SMTP_URL: smtpUrl },
-              cfg.startTimeoutMs,
-            )
-          : await ServerChild.start('nodemailer-direct.ts', { BENCH_SMTP_URL: smtpUrl, BENCH_MESSAGES: String(total) }, cfg.startTimeoutMs);
+      if (sender === 'reverify') {
+        // One process fills the outbox and stops; another delivers: its peak RSS is delivery's alone.
+        const env = { BENCH_DATA_DIR: dir, REVERIFY_SMTP_URL: smtpUrl };
+        const fill = await ServerChild.start(
+          'reverify-server.ts',
+          { ...env, BENCH_SCENARIO: 'fill', BENCH_SEED: String(total) },
+          cfg.startTimeoutMs,
+        );
+        await fill.stop();
+        from = await ServerChild.start('reverify-server.ts', { ...env, BENCH_SCENARIO: 'delivery' }, cfg.startTimeoutMs);
+      } else {
+        from = await ServerChild.start(
+          'nodemailer-direct.ts',
+          { BENCH_SMTP_URL: smtpUrl, BENCH_MESSAGES: String(total) },
+          cfg.startTimeoutMs,
+        );
+      }
       from.resetRss();
       from.send(sender === 'reverify' ? 'start-courier' : 'send');
       const deadline = Date.now() + (cfg.quick ? 60_000 : 600_000);
@@ -61,6 +74,7 @@ export const deliveryCase = (id: string, name: string, sender: 'reverify' | 'nod
     } finally {
       await from?.stop();
       await sink.stop();
+      rmSync(dir, { recursive: true, force: true });
     }
   },
 });

@@ -1,7 +1,7 @@
 import type { CaseResult } from './http-case.js';
 
 const ratio = (x: number | null | undefined, of: number | null | undefined): number | null =>
-  x != null && of != null && of > 0 ? Math.round((x / of) * 100) / 100 : null;
+  x != null && of != null && of > 0 ? Math.round((x / of) * 10_000) / 10_000 : null;
 
 const byId = (results: CaseResult[], id: string) => results.find((r) => r.id === id && r.status === 'ok');
 
@@ -33,7 +33,7 @@ export const targets = (results: CaseResult[]): Target[] => {
   const native = ok('native');
   const t = (target: string, value: number | null | undefined, unit: string, pass: (v: number) => boolean): Target => ({
     target,
-    measured: value == null ? 'not measured' : `${value}${unit}`,
+    measured: value == null ? 'not measured' : `${Number(value.toPrecision(3))}${unit}`,
     met: value == null ? null : pass(value),
   });
   return [
@@ -52,20 +52,30 @@ export const targets = (results: CaseResult[]): Target[] => {
 const num = (v: number | null | undefined, digits = 0) =>
   v == null ? '-' : v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-/** The one table: case, rate, p50, p99, peak RSS, and the two ratios. */
+/** More decimals for small ratios, so 0.001x does not read as 0. */
+const digitsFor = (v: number | null, below: number, small: number, usual: number) => (v != null && v < below ? small : usual);
+
+const compact = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(1)}k` : String(Math.round(v)));
+
+/** Each repetition's rate, so the spread behind a median shows. */
+const eachRun = (r: CaseResult): string =>
+  Array.isArray(r.repetitions) && r.repetitions.length > 1 ? (r.repetitions as { rps: number }[]).map((x) => compact(x.rps)).join(' ') : '';
+
+/** The one table: case, rate, p50, p99, peak RSS, the two ratios, and each run's rate. */
 export const table = (results: CaseResult[]): string => {
-  const head = ['case', 'rate', 'p50 ms', 'p99 ms', 'peak RSS MB', 'x bare', 'x Better Auth'];
+  const head = ['case', 'rate', 'p50 ms', 'p99 ms', 'peak RSS MB', 'x bare', 'x Better Auth', 'each run'];
   const rows = results.map((r) => [
     r.name,
     r.status === 'ok' ? `${num(r.rps)} ${r.unit}` : r.status === 'failed' ? `failed: ${r.detail ?? ''}` : (r.detail ?? r.status),
     num(r.p50_ms, 1),
     num(r.p99_ms, 1),
     num(r.rss_mb),
-    num(r.ratio_bare as number | null, 2),
-    num(r.ratio_better_auth as number | null, 1),
+    num(r.ratio_bare as number | null, digitsFor(r.ratio_bare as number | null, 0.1, 3, 2)),
+    num(r.ratio_better_auth as number | null, digitsFor(r.ratio_better_auth as number | null, 1, 2, 1)),
+    eachRun(r),
   ]);
   const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
-  const cells = [head, ...rows].map((row) => row.map((c, i) => (i === 1 ? cut(c, 48) : c)));
+  const cells = [head, ...rows].map((row) => row.map((c, i) => (i === 1 ? cut(c, 40) : c)));
   const widths = head.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? '').length)));
   const line = (row: string[]) => row.map((c, i) => (i < 2 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
   return [line(cells[0] ?? []), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');

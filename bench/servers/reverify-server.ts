@@ -14,11 +14,14 @@ import { seedCount } from './server-kit.js';
  * the capture transport in the same process (`BENCH_COURIER=off` leaves it out; REVERIFY_SMTP_URL
  * sends to a real SMTP server instead). Settings come from REVERIFY_* variables; quotas default to
  * off here so that every request sends. `BENCH_SCENARIO` picks what is seeded (seed-reverify.ts);
- * for `delivery` the courier starts only when the parent says 'start-courier'.
+ * `fill` only queues messages (no courier), and `delivery` starts the courier on them when the
+ * parent says 'start-courier'.
  */
 const scenario = process.env.BENCH_SCENARIO ?? 'native';
-const dir = mkdtempSync(join(tmpdir(), 'reverify-bench-'));
-process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+// BENCH_DATA_DIR: a directory the parent owns and shares between two servers (fill, then deliver).
+const shared = process.env.BENCH_DATA_DIR;
+const dir = shared ?? mkdtempSync(join(tmpdir(), 'reverify-bench-'));
+if (!shared) process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 const quotasOff = {
   REVERIFY_RESEND_COOLDOWN: '0',
   REVERIFY_RESEND_MAX_PER_DAY: '0',
@@ -49,7 +52,7 @@ if (scenario === 'delivery') {
   process.on('message', (msg) => {
     if (msg === 'start-courier') rt.courier.start();
   });
-} else if (process.env.BENCH_COURIER !== 'off') {
+} else if (scenario !== 'fill' && process.env.BENCH_COURIER !== 'off') {
   // The seeding queued one message per subject: deliver them now so the measurement starts with an empty outbox.
   rt.startBackground();
   for (const deadline = Date.now() + 120_000; (await backlog()) > 0 && Date.now() < deadline; ) await sleep(50);

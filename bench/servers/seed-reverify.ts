@@ -130,8 +130,10 @@ const signups = async (rt: Runtime, n: number): Promise<Seeded> => {
 export const seedScenario = async (rt: Runtime, scenario: string, n: number, stored: number): Promise<Seeded> => {
   switch (scenario) {
     case 'native':
-    case 'delivery':
+    case 'fill':
       return nativeVerifications(rt, n);
+    case 'delivery':
+      return {};
     case 'growth':
       return storedVerifications(rt, stored, n);
     case 'smime':
