@@ -28,7 +28,7 @@ const alibabaResend = (sign: (key: AccessKey, email: string, host: string) => Be
   const email = cycle(list(ready, 'emails'));
   return () => sign(key(), email(), `127.0.0.1:${ready.port}`);
 };
-/** A list as Alibaba's JSON carries it: a plain array, or (older rendering) wrapped in `SendResult`. */
+/** A list in Alibaba's JSON: a plain array (as the spec has it), or wrapped in `SendResult` (as the server renders it today). */
 const entries = (list: unknown): unknown[] =>
   Array.isArray(list)
     ? list

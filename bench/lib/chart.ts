@@ -14,7 +14,8 @@ const colours: Record<string, string> = {
  * rate written beside it; a case that did not run says why instead of a bar. Hand-made SVG.
  */
 export const chartSvg = (results: CaseResult[], title: string): string => {
-  const label = 330;
+  // About 7 px a character at 13 px: room for the longest case name.
+  const label = Math.max(200, ...results.map((r) => r.name.length * 7 + 16));
   const plot = 520;
   const row = 26;
   const top = 56;
@@ -46,7 +47,7 @@ export const chartSvg = (results: CaseResult[], title: string): string => {
         `<text x="${(label + w + 6).toFixed(1)}" y="${y + 16}">${Math.round(r.rps).toLocaleString('en-US')} ${r.unit}</text>`,
       );
     } else {
-      out.push(`<text x="${label + 4}" y="${y + 16}" fill="#a51d2d">${escapeHtml((r.detail ?? r.status).slice(0, 80))}</text>`);
+      out.push(`<text x="${label + 4}" y="${y + 16}" fill="#a51d2d">${escapeHtml(`${r.status}: ${r.detail ?? ''}`.slice(0, 80))}</text>`);
     }
   });
   out.push('</svg>');

