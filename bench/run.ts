@@ -63,7 +63,11 @@ mkdirSync(cfg.outDir, { recursive: true });
 writeFileSync(join(cfg.outDir, 'latest.json'), `${JSON.stringify(summary, null, 2)}\n`);
 const title = `Reverify bench ${at.slice(0, 10)}: ${cfg.connections} connections, ${cfg.repetitions} x ${cfg.durationS} s, medians${cfg.quick ? ' (QUICK: not a measurement)' : ''}`;
 writeFileSync(join(cfg.outDir, 'latest.svg'), chartSvg(final, title));
+const busy = final.filter((r) => typeof r.other_cpu_pct === 'number' && r.other_cpu_pct > 5);
+const warning = busy.length
+  ? `\nBUSY MACHINE: other processes used CPU while these were measured; their numbers are low and noisy:\n${busy.map((r) => `  ${r.name}: ${r.other_cpu_pct}% of the CPU`).join('\n')}\n`
+  : '';
 console.log(
-  `\n${title}\n\n${table(final)}\n\nIssue 15 targets:\n${targetLines(met)}\n\nwritten: ${join(cfg.outDir, 'latest.json')}, latest.svg`,
+  `\n${title}\n\n${table(final)}\n${warning}\nIssue 15 targets:\n${targetLines(met)}\n\nwritten: ${join(cfg.outDir, 'latest.json')}, latest.svg`,
 );
 process.exit(0);

@@ -85,6 +85,11 @@ export class ServerChild {
     return this.ask<number>('stats', 'work');
   }
 
+  /** CPU time the server has used so far (ms). */
+  cpuMs(): Promise<number> {
+    return this.ask<number>('cpu', 'cpuMs');
+  }
+
   resetRss(): void {
     this.child.send('reset-rss');
   }

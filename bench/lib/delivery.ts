@@ -6,6 +6,7 @@ import { ServerChild } from './child.js';
 import type { BenchConfig } from './config.js';
 import { type BenchCase, notRun } from './http-case.js';
 import { median } from './load.js';
+import { otherCpu } from './machine.js';
 
 /** Messages a second in each measured chunk of arrivals, after the warm-up chunk. */
 export const chunkRates = (arrivals: number[], warmup: number, chunk: number, chunks: number): number[] =>
@@ -52,12 +53,14 @@ export const deliveryCase = (id: string, name: string, sender: 'reverify' | 'nod
         );
       }
       from.resetRss();
+      const otherCpuPct = await otherCpu([from, sink]);
       from.send(sender === 'reverify' ? 'start-courier' : 'send');
       const deadline = Date.now() + (cfg.quick ? 60_000 : 600_000);
       for (let arrived = await sink.work(); arrived < total; arrived = await sink.work()) {
         if (Date.now() > deadline) return notRun('failed', `${arrived} of ${total} messages arrived in time`, 'msg/s');
         await sleep(100);
       }
+      const other_cpu_pct = await otherCpuPct();
       const arrivals = await sink.ask<number[]>('arrivals', 'arrivals');
       const rates = chunkRates(arrivals, cfg.deliveryWarmup, cfg.deliveryChunk, cfg.repetitions);
       return {
@@ -70,6 +73,7 @@ export const deliveryCase = (id: string, name: string, sender: 'reverify' | 'nod
         repetitions: rates.map((rps) => ({ rps })),
         messages: total,
         sink_rss_mb: await sink.peakRssMb(),
+        other_cpu_pct,
       };
     } finally {
       await from?.stop();

@@ -1,6 +1,7 @@
 import { type Ready, ServerChild } from './child.js';
 import type { BenchConfig } from './config.js';
 import { type BenchRequest, measureLoad, probe } from './load.js';
+import { otherCpu } from './machine.js';
 
 export type CaseStatus = 'ok' | 'failed' | 'unavailable' | 'pending';
 
@@ -76,7 +77,9 @@ export const httpCase = (id: string, name: string, group: string, spec: HttpCase
       const after = await server.work();
       if (after <= before) return notRun('failed', `${answer.status} but no work was done`);
       server.resetRss();
+      const otherCpuPct = await otherCpu([server]);
       const load = await measureLoad(server.ready.port, next, cfg);
+      const other_cpu_pct = await otherCpuPct();
       const rss_mb = await server.peakRssMb();
       const work = (await server.work()) - after;
       const workPerRequest = load.requests > 0 ? Math.round((work / load.requests) * 100) / 100 : null;
@@ -92,6 +95,7 @@ export const httpCase = (id: string, name: string, group: string, spec: HttpCase
         rss_mb,
         requests,
         work_per_request: workPerRequest,
+        other_cpu_pct,
         ...(notes.length ? { detail: notes.join('; ') } : {}),
         ...spec.extra?.(server.ready),
       };

@@ -1,7 +1,8 @@
 /**
  * The parent's control channel into a bench server: samples this process's RSS every 50 ms and
  * answers, over IPC, 'peak-rss' (the peak since the last 'reset-rss'), 'stats' (the work the server
- * has done so far: rows queued, emails sent) and 'gc' (memory after a forced GC, for the soak).
+ * has done so far: rows queued, emails sent), 'cpu' (CPU time used so far) and 'gc' (memory after a
+ * forced GC, for the soak).
  */
 export const reportPeakRss = (work: () => number | Promise<number> = () => 0): void => {
   let peak = process.memoryUsage.rss();
@@ -16,6 +17,10 @@ export const reportPeakRss = (work: () => number | Promise<number> = () => 0): v
     if (msg === 'peak-rss') process.send?.({ peakRss: Math.max(peak, process.memoryUsage.rss()) });
     if (msg === 'reset-rss') peak = process.memoryUsage.rss();
     if (msg === 'stats') process.send?.({ work: await work() });
+    if (msg === 'cpu') {
+      const { user, system } = process.cpuUsage();
+      process.send?.({ cpuMs: (user + system) / 1000 });
+    }
     if (msg === 'gc') {
       (globalThis as { gc?: () => void }).gc?.();
       process.send?.(process.memoryUsage());
