@@ -1,14 +1,26 @@
-/** Samples this process's RSS and reports the peak to the parent on request. */
-export const reportPeakRss = (): void => {
+/**
+ * The parent's control channel into a bench server: samples this process's RSS every 50 ms and
+ * answers, over IPC, 'peak-rss' (the peak since the last 'reset-rss'), 'stats' (the work the server
+ * has done so far: rows queued, emails sent), 'cpu' (CPU time used so far) and 'gc' (memory after a
+ * forced GC, for the soak).
+ */
+export const reportPeakRss = (work: () => number | Promise<number> = () => 0): void => {
   let peak = process.memoryUsage.rss();
   const timer = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage.rss());
   }, 50);
   timer.unref();
   process.on('SIGTERM', () => process.exit(0));
-  process.on('message', (msg) => {
+  // The parent is gone (crashed or killed): nothing will ever stop this server otherwise.
+  process.on('disconnect', () => process.exit(0));
+  process.on('message', async (msg) => {
     if (msg === 'peak-rss') process.send?.({ peakRss: Math.max(peak, process.memoryUsage.rss()) });
     if (msg === 'reset-rss') peak = process.memoryUsage.rss();
+    if (msg === 'stats') process.send?.({ work: await work() });
+    if (msg === 'cpu') {
+      const { user, system } = process.cpuUsage();
+      process.send?.({ cpuMs: (user + system) / 1000 });
+    }
     if (msg === 'gc') {
       (globalThis as { gc?: () => void }).gc?.();
       process.send?.(process.memoryUsage());
