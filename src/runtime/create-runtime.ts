@@ -19,13 +19,12 @@ import { MailboxResendService } from '../core/subjects/mailbox-resend.js';
 import { SubjectService } from '../core/subjects/service.js';
 import { longestQuotaWindowMs, type Policies } from '../core/verification/policies.js';
 import { type ServiceDeps, VerificationService } from '../core/verification/service.js';
-import { Courier } from '../courier/dispatcher.js';
-import { CaptureTransport } from '../courier/transports/capture.js';
-import { SmtpTransport } from '../courier/transports/smtp.js';
-import type { MailTransport } from '../courier/transports/transport.js';
+import type { Courier } from '../courier/dispatcher.js';
+import { renderMail } from '../courier/templates/render.js';
 import { DnsDcvResolver } from '../dns/dcv-resolver.js';
 import type { Store } from '../store/store.js';
 import { ensureAdminToken } from './admin-token.js';
+import { createCourier } from './courier-setup.js';
 import { checkKeyFingerprint, hasKeyFingerprint } from './key-fingerprint.js';
 import { createLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -95,27 +94,18 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
   await checkKeyFingerprint(store.settings, keys);
   const admin = await ensureAdminToken(store.settings, keys, settings.adminToken);
   if (admin.generated) options.onAdminTokenGenerated?.(admin.generated);
-  const metrics = createMetrics(store.messages);
+  const metrics = createMetrics(store.messages, () => clock.now());
   const inbox = new CapturedInbox(store.inbox, keys);
-  const transport: MailTransport =
-    settings.smtpUrl === 'capture:' ? new CaptureTransport(inbox, () => clock.now()) : new SmtpTransport(settings.smtpUrl);
-  const courier = new Courier({
+  const courier = createCourier(settings, {
     outbox: store.outbox,
-    transport,
-    clock,
+    inbox,
     keys,
-    logger: logger.child({ component: 'courier' }),
-    options: {
-      concurrency: settings.courierConcurrency,
-      leaseMs: settings.courierLease * 1000,
-      maxAttempts: settings.courierMaxAttempts,
-      retryBaseMs: settings.courierRetryBaseMs,
-      retryMaxMs: settings.courierRetryMaxMs,
-      pollMs: settings.courierPollMs,
-      from: settings.mailFrom,
-      publicUrl: settings.publicUrl,
-    },
-    onResult: (result) => metrics.messages.inc({ result }),
+    clock,
+    logger,
+    metrics,
+    newId,
+    render: (m, vars) => renderMail(m.purpose, m.locale, vars, m.set),
+    dkim: null,
   });
   const policies = policiesFrom(settings);
   const deps: ServiceDeps = {

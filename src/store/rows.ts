@@ -3,6 +3,7 @@ import type { Refusal } from '../core/audit/port.js';
 import type { StoredCapture } from '../core/inbox/port.js';
 import type { Account, AuditEvent, DeliveryAttempt, Message, TokenRecord, Verification } from '../core/model.js';
 import type { Subject } from '../core/subjects/model.js';
+import type { WebhookEndpoint } from '../core/webhooks/port.js';
 
 /** Column <-> entity mapping shared by the SQL adapters (snake_case columns, JSON text for lists). */
 export type Row = Record<string, unknown>;
@@ -111,6 +112,8 @@ export const toSubject = (r: Row): Subject => ({
 
 export const messageRow = (m: Message): Row => ({
   id: m.id,
+  channel: m.channel,
+  destination: m.destination,
   verification_id: m.verificationId,
   account_id: m.accountId,
   recipient: m.recipient,
@@ -126,13 +129,15 @@ export const messageRow = (m: Message): Row => ({
   lease_owner: m.leaseOwner,
   lease_until: m.leaseUntil,
   last_error: m.lastError,
-  smtp_response: m.smtpResponse,
+  response: m.response,
   sent_at: m.sentAt,
   created_at: m.createdAt,
 });
 
 export const toMessage = (r: Row): Message => ({
   id: String(r.id),
+  channel: r.channel as Message['channel'],
+  destination: String(r.destination),
   verificationId: String(r.verification_id),
   accountId: strOrNull(r.account_id),
   recipient: String(r.recipient),
@@ -148,7 +153,7 @@ export const toMessage = (r: Row): Message => ({
   leaseOwner: strOrNull(r.lease_owner),
   leaseUntil: numOrNull(r.lease_until),
   lastError: strOrNull(r.last_error),
-  smtpResponse: strOrNull(r.smtp_response),
+  response: strOrNull(r.response),
   sentAt: numOrNull(r.sent_at),
   createdAt: num(r.created_at),
 });
@@ -258,6 +263,26 @@ export const toCaptured = (r: Row): StoredCapture => ({
   to: String(r.to_addr),
   sealed: String(r.sealed),
   capturedAt: num(r.captured_at),
+});
+
+export const endpointRow = (e: WebhookEndpoint): Row => ({
+  id: e.id,
+  account_id: e.accountId,
+  url: e.url,
+  events: json(e.events),
+  sealed_secret: e.sealedSecret,
+  created_at: e.createdAt,
+  deleted_at: e.deletedAt,
+});
+
+export const toEndpoint = (r: Row): WebhookEndpoint => ({
+  id: String(r.id),
+  accountId: String(r.account_id),
+  url: String(r.url),
+  events: parse(r.events),
+  sealedSecret: String(r.sealed_secret),
+  createdAt: num(r.created_at),
+  deletedAt: numOrNull(r.deleted_at),
 });
 
 /** The columns of a joined row that carry `prefix`, without it (`t_id` -> `id`). */

@@ -9,6 +9,7 @@ import type { NoncePersister, RequestQueue } from '../core/requests/port.js';
 import type { SubjectReads } from '../core/subjects/port.js';
 import type { Transactor } from '../core/unit-of-work.js';
 import type { VerificationReads } from '../core/verification/port.js';
+import type { WebhookPersister } from '../core/webhooks/port.js';
 import type { Outbox } from '../courier/outbox-port.js';
 
 /** Readiness: the database answers and its schema is current. */
@@ -35,5 +36,6 @@ export interface Store {
   dcv: DcvPersister;
   audit: AuditPersister;
   inbox: InboxPersister;
+  webhooks: WebhookPersister;
   health: StoreHealth;
 }

@@ -23,8 +23,11 @@ export const verificationJson = (v: Verification) => ({
   cancelled_at: iso(v.cancelledAt),
 });
 
+/** An email, or a webhook delivery (its recipient is the endpoint's id, its message_id the event's id). */
 export const messageJson = (m: Message, attempts?: DeliveryAttempt[]) => ({
   id: m.id,
+  channel: m.channel,
+  ...(m.channel === 'webhook' ? { event: m.data.type ?? null } : {}),
   verification_id: m.verificationId,
   account_id: m.accountId,
   recipient: m.recipient,
@@ -36,7 +39,7 @@ export const messageJson = (m: Message, attempts?: DeliveryAttempt[]) => ({
   attempts: m.attempts,
   next_attempt_at: m.status === 'queued' || m.status === 'deferred' ? iso(m.nextAttemptAt) : null,
   last_error: m.lastError,
-  smtp_response: m.smtpResponse,
+  response: m.response,
   sent_at: iso(m.sentAt),
   created_at: iso(m.createdAt),
   ...(attempts

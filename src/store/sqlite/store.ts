@@ -14,6 +14,7 @@ import { SqliteSettings } from './settings.js';
 import { SqliteSubjects } from './subjects.js';
 import { SqliteTransactor } from './transactor.js';
 import { SqliteVerifications } from './verifications.js';
+import { SqliteWebhooks } from './webhooks.js';
 
 /** The SQLite adapter: one object per domain over one connection and its group-commit queue. */
 export const sqliteStore = (db: Db): Store => {
@@ -32,6 +33,7 @@ export const sqliteStore = (db: Db): Store => {
     dcv: new SqliteDcv(c),
     audit: new SqliteAudit(c),
     inbox: new SqliteInbox(c),
+    webhooks: new SqliteWebhooks(c),
     health: {
       async ready() {
         try {

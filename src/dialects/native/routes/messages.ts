@@ -13,6 +13,7 @@ export const messageRoutes = (deps: NativeDeps) => async (app: FastifyInstance) 
       const page = await deps.messages.list(req.actor, {
         verificationId: q.verification,
         status: q.status,
+        channel: q.channel,
         cursor: q.cursor,
         limit: pageLimit(q.limit),
       });
