@@ -10,6 +10,7 @@ import { startServer } from '../http/server.js';
 import { createRuntime } from '../runtime/create-runtime.js';
 import { openStore } from '../runtime/store-factory.js';
 import { parseAssignments, signedRpcUrl } from './alibaba-url.js';
+import { dkimCommands } from './dkim.js';
 
 const portNumber = (v: string) => {
   if (!/^\d+$/.test(v) || Number(v) > 65535) throw new InvalidArgumentError('must be a port number (0-65535)');
@@ -81,7 +82,10 @@ program
     const rt = await runtimeFor(settingsFrom(opts));
     try {
       const report = await seedFixture(rt, readFixtureFile(file));
-      process.stdout.write(`seeded: ${report.accounts} accounts, ${report.subjects} subjects, ${report.skipped} already present\n`);
+      const webhooks = report.webhooks ? `, ${report.webhooks} webhooks` : '';
+      process.stdout.write(
+        `seeded: ${report.accounts} accounts, ${report.subjects} subjects${webhooks}, ${report.skipped} already present\n`,
+      );
       // Deliver the first emails the seed queued before exiting.
       while ((await rt.courier.drainOnce()) > 0) {}
     } finally {
@@ -189,6 +193,8 @@ keys
       await rt.close();
     }
   });
+
+dkimCommands(program);
 
 /** One clear line for the errors a user can fix; a stack trace only for real bugs. */
 export const run = async (argv: string[]): Promise<void> => {

@@ -57,6 +57,7 @@ export const buildApp = async (rt: Runtime, options: AppOptions = {}): Promise<F
       subjects: rt.subjects,
       accounts: rt.accounts,
       messages: rt.messages,
+      webhooks: rt.webhooks,
       logger: rt.logger,
     }),
     { prefix: '/v1' },

@@ -19,8 +19,12 @@ import { MailboxResendService } from '../core/subjects/mailbox-resend.js';
 import { SubjectService } from '../core/subjects/service.js';
 import { longestQuotaWindowMs, type Policies } from '../core/verification/policies.js';
 import { type ServiceDeps, VerificationService } from '../core/verification/service.js';
+import type { AddressPolicy } from '../core/webhooks/address-policy.js';
+import { WebhookService } from '../core/webhooks/service.js';
 import type { Courier } from '../courier/dispatcher.js';
+import { loadDkimKey } from '../courier/email/dkim.js';
 import { renderMail } from '../courier/templates/render.js';
+import { WebhookChannel } from '../courier/webhooks/channel.js';
 import { DnsDcvResolver } from '../dns/dcv-resolver.js';
 import type { Store } from '../store/store.js';
 import { ensureAdminToken } from './admin-token.js';
@@ -53,6 +57,7 @@ export interface Runtime {
   inbox: CapturedInbox;
   replayGuard: ReplayGuard;
   courier: Courier;
+  webhooks: WebhookService;
   metrics: Metrics;
   /** Expires overdue verifications and prunes quota charges, nonces and audit events past retention. */
   upkeep(): Promise<void>;
@@ -86,6 +91,8 @@ export interface RuntimeOptions {
 export const createRuntime = async (settings: Settings, options: RuntimeOptions = {}): Promise<Runtime> => {
   const logger = options.logger ?? createLogger(settings.logLevel);
   const clock = options.clock ?? { now: Date.now };
+  // Settings that refuse to start are read before anything is opened.
+  const dkim = loadDkimKey(settings);
   const opened = openStore(settings.databaseUrl);
   await opened.migrate();
   const { store } = opened;
@@ -96,6 +103,7 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
   if (admin.generated) options.onAdminTokenGenerated?.(admin.generated);
   const metrics = createMetrics(store.messages, () => clock.now());
   const inbox = new CapturedInbox(store.inbox, keys);
+  const webhookPolicy: AddressPolicy = { sandbox: settings.sandbox, allowedNetworks: settings.webhookAllowedNetworks };
   const courier = createCourier(settings, {
     outbox: store.outbox,
     inbox,
@@ -105,7 +113,25 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
     metrics,
     newId,
     render: (m, vars) => renderMail(m.purpose, m.locale, vars, m.set),
-    dkim: null,
+    dkim,
+    extraChannels: [
+      new WebhookChannel({
+        endpoints: store.webhooks,
+        keys,
+        clock,
+        policy: webhookPolicy,
+        timeoutMs: settings.webhookTimeout * 1000,
+      }),
+    ],
+  });
+  const webhooks = new WebhookService({
+    webhooks: store.webhooks,
+    messages: store.messages,
+    accounts: store.accounts,
+    clock,
+    keys,
+    newId,
+    policy: webhookPolicy,
   });
   const policies = policiesFrom(settings);
   const deps: ServiceDeps = {
@@ -124,6 +150,7 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
       courier.wake();
     },
     onRefused: (rule: string) => metrics.quotaRefusals.inc({ rule }),
+    onAnnounced: () => courier.wake(),
   };
   const verifications = new VerificationService(deps);
   const subjects = new SubjectService(deps, verifications);
@@ -209,6 +236,7 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
     inbox,
     replayGuard,
     courier,
+    webhooks,
     metrics,
     upkeep: runUpkeep,
     startBackground() {

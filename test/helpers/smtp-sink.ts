@@ -4,7 +4,11 @@ import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
 export interface SinkMail {
+  /** The envelope: RCPT TO and MAIL FROM (the return path). */
   to: string[];
+  mailFrom: string;
+  /** The message as it arrived, for signature checks. */
+  raw: Buffer;
   messageId: string;
   subject: string;
   text: string;
@@ -39,11 +43,21 @@ export class SmtpSink extends EventEmitter {
       logger: false,
       onData: (stream, session, callback) => {
         const n = ++this.dataCount;
-        simpleParser(stream)
-          .then((parsed) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        const raw = new Promise<Buffer>((resolve, reject) => {
+          stream.on('end', () => resolve(Buffer.concat(chunks)));
+          // A client that vanishes mid-DATA (killed) ends the stream with an error: refuse that mail.
+          stream.on('error', reject);
+        });
+        raw
+          .then(async (bytes) => ({ bytes, parsed: await simpleParser(bytes) }))
+          .then(({ bytes, parsed }) => {
             const verdict = this.responder(n);
             const mail: SinkMail = {
               to: session.envelope.rcptTo.map((r) => r.address),
+              mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+              raw: bytes,
               messageId: parsed.messageId ?? '',
               subject: parsed.subject ?? '',
               text: parsed.text ?? '',

@@ -8,6 +8,7 @@ import { templateData } from '../subjects/template-data.js';
 import type { WriteBatch } from '../unit-of-work.js';
 import { effectiveState, event, retireTokens, type SendPlan } from '../verification/lifecycle.js';
 import type { ServiceDeps, VerificationService } from '../verification/service.js';
+import { announceVerification } from '../webhooks/events.js';
 import { allowedAddresses, constructedAddresses, isAllowed } from './addresses.js';
 import { normaliseDomainName, registrableDomain } from './names.js';
 import type { DcvPersister, DcvResolver } from './port.js';
@@ -124,7 +125,7 @@ export class DcvService {
     const live = all.filter((v) => v.purpose === 'dcv' && effectiveState(v, ctx.now) === 'pending');
     const data = (scope: string[]) => ({ ...templateData(order, scope), ...(input.templateId ? { template: input.templateId } : {}) });
     const plans: SendPlan[] = [];
-    const extra: WriteBatch = { verifications: { update: [] }, tokens: { update: [] }, events: [] };
+    const extra: WriteBatch = { verifications: { update: [] }, tokens: { update: [] }, events: [], announce: [] };
 
     const inOrder = (names: string[]) => order.domains.filter((d) => names.includes(d));
     const sendTo = async (recipient: string, names: string[], current: Verification | undefined) => {
@@ -174,10 +175,9 @@ export class DcvService {
         const version = v.version + 1;
         if (scope.length > 0) extra.verifications?.update?.push({ before: v, after: { ...v, scope, updatedAt: ctx.now, version } });
         else {
-          extra.verifications?.update?.push({
-            before: v,
-            after: { ...v, state: 'cancelled', cancelledAt: ctx.now, updatedAt: ctx.now, version },
-          });
+          const cancelled: Verification = { ...v, state: 'cancelled', cancelledAt: ctx.now, updatedAt: ctx.now, version };
+          extra.verifications?.update?.push({ before: v, after: cancelled });
+          extra.announce?.push(announceVerification(ctx.newId(), 'verification.cancelled', cancelled, ctx.now));
           extra.tokens?.update?.push(...retireTokens(await this.deps.verifications.tokensOf(v.id), ctx.now));
           extra.events?.push(event(ctx, 'verification.cancelled', v, { reason: 'names moved to another address' }));
         }

@@ -2,6 +2,7 @@ import type { ApiKeyRecord } from '../../core/accounts/port.js';
 import type { CapturedMail } from '../../core/inbox/service.js';
 import type { Account, DeliveryAttempt, Message, Verification } from '../../core/model.js';
 import type { Subject } from '../../core/subjects/model.js';
+import type { WebhookEndpoint } from '../../core/webhooks/port.js';
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
@@ -128,4 +129,12 @@ export const apiKeyJson = (k: ApiKeyRecord) => ({
   hint: `…${k.hint}`,
   created_at: iso(k.createdAt),
   revoked_at: iso(k.revokedAt),
+});
+
+export const webhookJson = (e: WebhookEndpoint) => ({
+  id: e.id,
+  account_id: e.accountId,
+  url: e.url,
+  events: e.events,
+  created_at: iso(e.createdAt),
 });

@@ -6,12 +6,14 @@ import { CoreError } from '../../core/errors.js';
 import type { MessageQueries } from '../../core/messages/service.js';
 import type { SubjectService } from '../../core/subjects/service.js';
 import type { VerificationService } from '../../core/verification/service.js';
+import type { WebhookService } from '../../core/webhooks/service.js';
 import { authenticate } from './auth.js';
 import { type NativeErrorBody, nativeStatus, type RequestErrorCode } from './errors.js';
 import { accountRoutes } from './routes/accounts.js';
 import { messageRoutes } from './routes/messages.js';
 import { subjectRoutes } from './routes/subjects.js';
 import { verificationRoutes } from './routes/verifications.js';
+import { webhookRoutes } from './routes/webhooks.js';
 
 const body = (code: string, message: string, extra: Partial<NativeErrorBody['error']> = {}): NativeErrorBody => ({
   error: { code, message, ...extra },
@@ -50,6 +52,7 @@ export interface NativeDeps {
   subjects: SubjectService;
   accounts: AccountService;
   messages: MessageQueries;
+  webhooks: WebhookService;
   logger: Logger;
 }
 
@@ -88,4 +91,5 @@ export const nativeDialect = (deps: NativeDeps) => async (app: FastifyInstance) 
   await app.register(messageRoutes(deps));
   await app.register(subjectRoutes(deps));
   await app.register(accountRoutes(deps));
+  await app.register(webhookRoutes(deps));
 };

@@ -7,6 +7,7 @@ import { quotaContract } from './quotas.js';
 import { raceContract } from './races.js';
 import { readsContract } from './reads.js';
 import { recordsContract } from './records.js';
+import { webhookContract } from './webhooks.js';
 
 /** Two adapter instances over one database (two connections, two pools), as two nodes would have. */
 export interface ContractTarget {
@@ -32,5 +33,6 @@ export const storeContract = (name: string, open: () => Promise<ContractTarget>)
     outboxContract(current);
     accountContract(current);
     recordsContract(current);
+    webhookContract(current);
     raceContract(current);
   });
