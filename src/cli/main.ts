@@ -11,6 +11,7 @@ import { createRuntime } from '../runtime/create-runtime.js';
 import { openStore } from '../runtime/store-factory.js';
 import { parseAssignments, signedRpcUrl } from './alibaba-url.js';
 import { dkimCommands } from './dkim.js';
+import { suppressionCommands } from './suppressions.js';
 
 const portNumber = (v: string) => {
   if (!/^\d+$/.test(v) || Number(v) > 65535) throw new InvalidArgumentError('must be a port number (0-65535)');
@@ -195,6 +196,7 @@ keys
   });
 
 dkimCommands(program);
+suppressionCommands(program, (opts) => runtimeFor(settingsFrom(opts)));
 
 /** One clear line for the errors a user can fix; a stack trace only for real bugs. */
 export const run = async (argv: string[]): Promise<void> => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { Settings } from '../config/settings.js';
 import { Authenticator } from '../core/access/authenticator.js';
@@ -17,10 +18,14 @@ import { AnonymousRequests } from '../core/signups/anonymous-requests.js';
 import { SignupService } from '../core/signups/service.js';
 import { MailboxResendService } from '../core/subjects/mailbox-resend.js';
 import { SubjectService } from '../core/subjects/service.js';
+import { BounceService } from '../core/suppressions/bounces.js';
+import { SuppressionService } from '../core/suppressions/service.js';
 import { longestQuotaWindowMs, type Policies } from '../core/verification/policies.js';
 import { type ServiceDeps, VerificationService } from '../core/verification/service.js';
 import type { AddressPolicy } from '../core/webhooks/address-policy.js';
 import { WebhookService } from '../core/webhooks/service.js';
+import { readDsn } from '../courier/bounces/dsn-reader.js';
+import { SmtpIntake } from '../courier/bounces/smtp-intake.js';
 import type { Courier } from '../courier/dispatcher.js';
 import { loadDkimKey } from '../courier/email/dkim.js';
 import { renderMail } from '../courier/templates/render.js';
@@ -58,11 +63,15 @@ export interface Runtime {
   replayGuard: ReplayGuard;
   courier: Courier;
   webhooks: WebhookService;
+  suppressions: SuppressionService;
+  bounces: BounceService;
   metrics: Metrics;
   /** Expires overdue verifications and prunes quota charges, nonces and audit events past retention. */
   upkeep(): Promise<void>;
   /** Starts the courier, the anonymous-request worker and the periodic upkeep (expiry, pruning). */
   startBackground(): void;
+  /** Starts the inbound SMTP listener for bounces, when a port is configured; resolves with its port. */
+  startBounceIntake(): Promise<number | null>;
   close(): Promise<void>;
 }
 
@@ -162,6 +171,7 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
     keys,
     adminTokenHash: admin.hash,
     metricsTokenHash: settings.metricsToken ? keyedHash(keys.credentialHash, settings.metricsToken) : null,
+    bounceTokenHash: settings.bounceToken ? keyedHash(keys.credentialHash, settings.bounceToken) : null,
     failuresPerMinute: settings.authFailuresPerMinute,
   });
   const logins = new LoginService({
@@ -199,7 +209,31 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
     settings.courierLease * 1000,
     logger.child({ component: 'requests' }),
   );
-  const messages = new MessageQueries(store.messages, inbox);
+  const messages = new MessageQueries(store.messages, inbox, store.suppressions);
+  const suppressions = new SuppressionService(store.suppressions, store.accounts);
+  const bounces = new BounceService({
+    messages: store.messages,
+    suppressions: store.suppressions,
+    readDsn,
+    clock,
+    newId,
+    bounceDomain: settings.bounceDomain,
+    onAnnounced: () => courier.wake(),
+    onOutcome: (o) => metrics.bounces.inc({ kind: o.result === 'dropped' ? 'unknown' : o.kind, outcome: o.result }),
+  });
+  const bounceIntake =
+    settings.bounceSmtpPort === null
+      ? null
+      : new SmtpIntake(
+          bounces,
+          {
+            host: settings.bounceSmtpHost,
+            port: settings.bounceSmtpPort,
+            maxBytes: settings.bounceMaxBytes,
+            tls: settings.tlsCert && settings.tlsKey ? { cert: readFileSync(settings.tlsCert), key: readFileSync(settings.tlsKey) } : null,
+          },
+          logger.child({ component: 'bounces' }),
+        );
   const replayGuard = new ReplayGuard(store.nonces, store.quotas, clock);
   let upkeep: NodeJS.Timeout | null = null;
 
@@ -237,6 +271,8 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
     replayGuard,
     courier,
     webhooks,
+    suppressions,
+    bounces,
     metrics,
     upkeep: runUpkeep,
     startBackground() {
@@ -246,8 +282,12 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
       upkeep = setInterval(runUpkeep, 60_000);
       upkeep.unref();
     },
+    async startBounceIntake() {
+      return bounceIntake ? bounceIntake.start() : null;
+    },
     async close() {
       if (upkeep) clearInterval(upkeep);
+      await bounceIntake?.stop();
       await requestWorker.stop();
       await courier.stop();
       await store.health.close();

@@ -3,6 +3,7 @@ import type { Refusal } from '../core/audit/port.js';
 import type { StoredCapture } from '../core/inbox/port.js';
 import type { Account, AuditEvent, DeliveryAttempt, Message, TokenRecord, Verification } from '../core/model.js';
 import type { Subject } from '../core/subjects/model.js';
+import type { BounceRecord, Suppression } from '../core/suppressions/port.js';
 import type { WebhookEndpoint } from '../core/webhooks/port.js';
 
 /** Column <-> entity mapping shared by the SQL adapters (snake_case columns, JSON text for lists). */
@@ -283,6 +284,42 @@ export const toEndpoint = (r: Row): WebhookEndpoint => ({
   sealedSecret: String(r.sealed_secret),
   createdAt: num(r.created_at),
   deletedAt: numOrNull(r.deleted_at),
+});
+
+export const suppressionRow = (x: Suppression): Row => ({
+  id: x.id,
+  account_key: x.accountId ?? '',
+  address: x.address,
+  reason: x.reason,
+  message_id: x.messageId,
+  detail: x.detail,
+  created_at: x.createdAt,
+});
+
+export const toSuppression = (r: Row): Suppression => ({
+  id: String(r.id),
+  accountId: r.account_key === '' ? null : String(r.account_key),
+  address: String(r.address),
+  reason: r.reason as Suppression['reason'],
+  messageId: strOrNull(r.message_id),
+  detail: strOrNull(r.detail),
+  createdAt: num(r.created_at),
+});
+
+export const bounceRow = (b: BounceRecord): Row => ({
+  message_id: b.messageId,
+  kind: b.kind,
+  status: b.status,
+  diagnostic: b.diagnostic,
+  received_at: b.receivedAt,
+});
+
+export const toBounce = (r: Row): BounceRecord => ({
+  messageId: String(r.message_id),
+  kind: r.kind as BounceRecord['kind'],
+  status: strOrNull(r.status),
+  diagnostic: strOrNull(r.diagnostic),
+  receivedAt: num(r.received_at),
 });
 
 /** The columns of a joined row that carry `prefix`, without it (`t_id` -> `id`). */

@@ -7,6 +7,7 @@ import type { MessageReads } from '../core/messages/port.js';
 import type { QuotaPersister } from '../core/quotas/port.js';
 import type { NoncePersister, RequestQueue } from '../core/requests/port.js';
 import type { SubjectReads } from '../core/subjects/port.js';
+import type { SuppressionPersister } from '../core/suppressions/port.js';
 import type { Transactor } from '../core/unit-of-work.js';
 import type { VerificationReads } from '../core/verification/port.js';
 import type { WebhookPersister } from '../core/webhooks/port.js';
@@ -37,5 +38,6 @@ export interface Store {
   audit: AuditPersister;
   inbox: InboxPersister;
   webhooks: WebhookPersister;
+  suppressions: SuppressionPersister;
   health: StoreHealth;
 }

@@ -39,5 +39,5 @@ export type RequestErrorCode =
   | 'INTERNAL_ERROR';
 
 export interface NativeErrorBody {
-  error: { code: string; message: string; field?: string; retry_after_seconds?: number };
+  error: { code: string; message: string; field?: string; retry_after_seconds?: number; recipients?: string[] };
 }

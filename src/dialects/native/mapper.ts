@@ -2,6 +2,7 @@ import type { ApiKeyRecord } from '../../core/accounts/port.js';
 import type { CapturedMail } from '../../core/inbox/service.js';
 import type { Account, DeliveryAttempt, Message, Verification } from '../../core/model.js';
 import type { Subject } from '../../core/subjects/model.js';
+import type { BounceRecord, Suppression } from '../../core/suppressions/port.js';
 import type { WebhookEndpoint } from '../../core/webhooks/port.js';
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
@@ -137,4 +138,20 @@ export const webhookJson = (e: WebhookEndpoint) => ({
   url: e.url,
   events: e.events,
   created_at: iso(e.createdAt),
+});
+
+export const bounceJson = (b: BounceRecord) => ({
+  kind: b.kind,
+  status: b.status,
+  diagnostic: b.diagnostic,
+  received_at: iso(b.receivedAt),
+});
+
+export const suppressionJson = (x: Suppression) => ({
+  address: x.address,
+  account_id: x.accountId,
+  reason: x.reason,
+  message_id: x.messageId,
+  detail: x.detail,
+  created_at: iso(x.createdAt),
 });

@@ -5,6 +5,8 @@ import type { AccountService } from '../../core/accounts/service.js';
 import { CoreError } from '../../core/errors.js';
 import type { MessageQueries } from '../../core/messages/service.js';
 import type { SubjectService } from '../../core/subjects/service.js';
+import type { BounceService } from '../../core/suppressions/bounces.js';
+import type { SuppressionService } from '../../core/suppressions/service.js';
 import type { VerificationService } from '../../core/verification/service.js';
 import type { WebhookService } from '../../core/webhooks/service.js';
 import { authenticate } from './auth.js';
@@ -12,6 +14,7 @@ import { type NativeErrorBody, nativeStatus, type RequestErrorCode } from './err
 import { accountRoutes } from './routes/accounts.js';
 import { messageRoutes } from './routes/messages.js';
 import { subjectRoutes } from './routes/subjects.js';
+import { suppressionRoutes } from './routes/suppressions.js';
 import { verificationRoutes } from './routes/verifications.js';
 import { webhookRoutes } from './routes/webhooks.js';
 
@@ -53,6 +56,10 @@ export interface NativeDeps {
   accounts: AccountService;
   messages: MessageQueries;
   webhooks: WebhookService;
+  suppressions: SuppressionService;
+  bounces: BounceService;
+  /** Largest bounce report accepted at POST /bounces. */
+  bounceMaxBytes: number;
   logger: Logger;
 }
 
@@ -66,6 +73,7 @@ export const sendNativeError = (logger: Logger, err: unknown, req: FastifyReques
       extra.retry_after_seconds = seconds;
     }
     if (err.code === 'UNAUTHENTICATED') reply.header('WWW-Authenticate', 'Bearer');
+    if (err.code === 'RECIPIENT_SUPPRESSED' && err.details.recipients) extra.recipients = err.details.recipients;
     return reply.code(nativeStatus[err.code]).send(body(err.code, err.message, extra));
   }
   const known = requestError(err as FastifyError);
@@ -92,4 +100,5 @@ export const nativeDialect = (deps: NativeDeps) => async (app: FastifyInstance) 
   await app.register(subjectRoutes(deps));
   await app.register(accountRoutes(deps));
   await app.register(webhookRoutes(deps));
+  await app.register(suppressionRoutes(deps));
 };

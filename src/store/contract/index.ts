@@ -7,6 +7,7 @@ import { quotaContract } from './quotas.js';
 import { raceContract } from './races.js';
 import { readsContract } from './reads.js';
 import { recordsContract } from './records.js';
+import { suppressionContract } from './suppressions.js';
 import { webhookContract } from './webhooks.js';
 
 /** Two adapter instances over one database (two connections, two pools), as two nodes would have. */
@@ -34,5 +35,6 @@ export const storeContract = (name: string, open: () => Promise<ContractTarget>)
     accountContract(current);
     recordsContract(current);
     webhookContract(current);
+    suppressionContract(current);
     raceContract(current);
   });

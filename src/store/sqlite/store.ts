@@ -12,6 +12,7 @@ import { SqliteQuotas } from './quotas.js';
 import { SqliteRequests } from './requests.js';
 import { SqliteSettings } from './settings.js';
 import { SqliteSubjects } from './subjects.js';
+import { SqliteSuppressions } from './suppressions.js';
 import { SqliteTransactor } from './transactor.js';
 import { SqliteVerifications } from './verifications.js';
 import { SqliteWebhooks } from './webhooks.js';
@@ -34,6 +35,7 @@ export const sqliteStore = (db: Db): Store => {
     audit: new SqliteAudit(c),
     inbox: new SqliteInbox(c),
     webhooks: new SqliteWebhooks(c),
+    suppressions: new SqliteSuppressions(c),
     health: {
       async ready() {
         try {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Static } from 'typebox';
-import { inboxJson, messageJson } from '../mapper.js';
+import { bounceJson, inboxJson, messageJson } from '../mapper.js';
 import type { NativeDeps } from '../plugin.js';
 import { IdParams, InboxQuery, ListMessagesQuery, pageLimit } from '../schemas.js';
 
@@ -25,8 +25,8 @@ export const messageRoutes = (deps: NativeDeps) => async (app: FastifyInstance) 
     '/messages/:id',
     { schema: { tags: ['messages'], summary: 'Get a message with every delivery attempt', params: IdParams } },
     async (req) => {
-      const { message, attempts } = await deps.messages.get(req.actor, req.params.id);
-      return messageJson(message, attempts);
+      const { message, attempts, bounces } = await deps.messages.get(req.actor, req.params.id);
+      return { ...messageJson(message, attempts), bounces: bounces.map(bounceJson) };
     },
   );
 
