@@ -12,6 +12,7 @@ import { openStore } from '../runtime/store-factory.js';
 import { parseAssignments, signedRpcUrl } from './alibaba-url.js';
 import { dkimCommands } from './dkim.js';
 import { suppressionCommands } from './suppressions.js';
+import { templateCommands } from './templates.js';
 
 const portNumber = (v: string) => {
   if (!/^\d+$/.test(v) || Number(v) > 65535) throw new InvalidArgumentError('must be a port number (0-65535)');
@@ -196,6 +197,7 @@ keys
   });
 
 dkimCommands(program);
+templateCommands(program);
 suppressionCommands(program, (opts) => runtimeFor(settingsFrom(opts)));
 
 /** One clear line for the errors a user can fix; a stack trace only for real bugs. */

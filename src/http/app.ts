@@ -60,6 +60,7 @@ export const buildApp = async (rt: Runtime, options: AppOptions = {}): Promise<F
       webhooks: rt.webhooks,
       suppressions: rt.suppressions,
       bounces: rt.bounces,
+      templates: rt.templates,
       bounceMaxBytes: settings.bounceMaxBytes,
       logger: rt.logger,
     }),

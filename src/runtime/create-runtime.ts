@@ -20,6 +20,7 @@ import { MailboxResendService } from '../core/subjects/mailbox-resend.js';
 import { SubjectService } from '../core/subjects/service.js';
 import { BounceService } from '../core/suppressions/bounces.js';
 import { SuppressionService } from '../core/suppressions/service.js';
+import { TemplateService } from '../core/templates/service.js';
 import { longestQuotaWindowMs, type Policies } from '../core/verification/policies.js';
 import { type ServiceDeps, VerificationService } from '../core/verification/service.js';
 import type { AddressPolicy } from '../core/webhooks/address-policy.js';
@@ -28,7 +29,7 @@ import { readDsn } from '../courier/bounces/dsn-reader.js';
 import { SmtpIntake } from '../courier/bounces/smtp-intake.js';
 import type { Courier } from '../courier/dispatcher.js';
 import { loadDkimKey } from '../courier/email/dkim.js';
-import { renderMail } from '../courier/templates/render.js';
+import { TemplateRegistry } from '../courier/templates/registry.js';
 import { WebhookChannel } from '../courier/webhooks/channel.js';
 import { DnsDcvResolver } from '../dns/dcv-resolver.js';
 import type { Store } from '../store/store.js';
@@ -40,6 +41,7 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { RequestWorker } from './request-worker.js';
 import { loadOrCreateSecretKey } from './secret-key.js';
 import { openStore } from './store-factory.js';
+import { loadTemplates } from './templates.js';
 
 export interface Runtime {
   settings: Settings;
@@ -63,6 +65,7 @@ export interface Runtime {
   replayGuard: ReplayGuard;
   courier: Courier;
   webhooks: WebhookService;
+  templates: TemplateService;
   suppressions: SuppressionService;
   bounces: BounceService;
   metrics: Metrics;
@@ -102,6 +105,7 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
   const clock = options.clock ?? { now: Date.now };
   // Settings that refuse to start are read before anything is opened.
   const dkim = loadDkimKey(settings);
+  const overrides = loadTemplates(settings.templatesDir);
   const opened = openStore(settings.databaseUrl);
   await opened.migrate();
   const { store } = opened;
@@ -112,6 +116,7 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
   if (admin.generated) options.onAdminTokenGenerated?.(admin.generated);
   const metrics = createMetrics(store.messages, () => clock.now());
   const inbox = new CapturedInbox(store.inbox, keys);
+  const templates = new TemplateRegistry(overrides, async (id) => (await store.accounts.getAccount(id))?.name ?? null);
   const webhookPolicy: AddressPolicy = { sandbox: settings.sandbox, allowedNetworks: settings.webhookAllowedNetworks };
   const courier = createCourier(settings, {
     outbox: store.outbox,
@@ -121,7 +126,7 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
     logger,
     metrics,
     newId,
-    render: (m, vars) => renderMail(m.purpose, m.locale, vars, m.set),
+    render: templates.render,
     dkim,
     extraChannels: [
       new WebhookChannel({
@@ -189,7 +194,10 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
       windowMs: settings.loginWindow * 1000,
     },
   });
-  const dcv = new DcvService({ ...deps, dcv: store.dcv, resolver: new DnsDcvResolver(store.dcv, settings.dnsServers) }, verifications);
+  const dcv = new DcvService(
+    { ...deps, dcv: store.dcv, resolver: new DnsDcvResolver(store.dcv, settings.dnsServers), templates },
+    verifications,
+  );
   const mailboxes = new MailboxResendService(deps, verifications);
   const identities = new IdentityService(deps, verifications, subjects);
   const signups = new SignupService(deps, verifications, subjects);
@@ -271,6 +279,7 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
     replayGuard,
     courier,
     webhooks,
+    templates: new TemplateService(templates, templates, store.accounts),
     suppressions,
     bounces,
     metrics,

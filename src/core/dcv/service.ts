@@ -5,6 +5,7 @@ import type { Verification } from '../model.js';
 import type { Subject } from '../subjects/model.js';
 import { assertMayHandle } from '../subjects/permissions.js';
 import { templateData } from '../subjects/template-data.js';
+import type { TemplateSets } from '../templates/port.js';
 import type { WriteBatch } from '../unit-of-work.js';
 import { effectiveState, event, retireTokens, type SendPlan } from '../verification/lifecycle.js';
 import type { ServiceDeps, VerificationService } from '../verification/service.js';
@@ -41,7 +42,10 @@ export interface DcvResendInput {
   targets?: DcvTarget[];
   /** Only addresses offered to the account by an address list within 24 h may be chosen. */
   requireOffer?: boolean;
+  /** A template set the caller chose (Sectigo's dcvTemplateID): it must exist for the order's account. */
   templateId?: string;
+  /** The input field a template problem is reported under. */
+  templateField?: string;
   locale?: string;
   ip?: string | null;
   /** The input field a target problem is reported under. */
@@ -54,7 +58,7 @@ export interface DcvResendInput {
  */
 export class DcvService {
   constructor(
-    private readonly deps: ServiceDeps & { dcv: DcvPersister; resolver: DcvResolver },
+    private readonly deps: ServiceDeps & { dcv: DcvPersister; resolver: DcvResolver; templates: TemplateSets },
     private readonly verifications: VerificationService,
   ) {}
 
@@ -116,9 +120,16 @@ export class DcvService {
     return this.verifications.retrying(() => this.resendOrderOnce(actor, input));
   }
 
+  /** A template set id that exists somewhere (installed, or in the templates directory): checkable before a login. */
+  isKnownTemplate(id: string): boolean {
+    return this.deps.templates.isKnown('dcv', id);
+  }
+
   private async resendOrderOnce(actor: Principal, input: DcvResendInput): Promise<Verification[]> {
     const accountId = accountIdOf(actor);
     const order = await this.resendableOrder(actor, input);
+    if (input.templateId !== undefined && !(await this.deps.templates.isAvailable(order.accountId, 'dcv', input.templateId)))
+      throw new CoreError('VALIDATION_FAILED', { field: input.templateField ?? 'template' }, 'No such template set for this account.');
     const ctx = this.verifications.context();
     const all = await this.deps.verifications.verificationsOfSubject(order.id);
     const pendingNames = this.pendingNames(order, all);

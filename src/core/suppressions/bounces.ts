@@ -73,7 +73,7 @@ export class BounceService {
     assertAdmin(actor);
     const id = input.messageId ?? (input.returnPath ? this.verpId(input.returnPath) : null);
     const m = id ? await this.deps.messages.getMessage(id) : null;
-    if (!m || m.channel !== 'email') return this.tell(dropped('names none of our messages'));
+    if (m?.channel !== 'email') return this.tell(dropped('names none of our messages'));
     if (bare(input.recipient) !== m.recipient.toLowerCase()) return this.tell(dropped("not the message's recipient"));
     return this.tell(await this.record(m, input.kind, input.status ?? null, input.diagnostic ?? null));
   }
@@ -83,7 +83,7 @@ export class BounceService {
     if (!report) return dropped('not a delivery status notification');
     const id = [...envelopeTo, ...report.to].map((a) => this.verpId(a)).find((x) => x !== null) ?? report.returned.reverifyId;
     const m = id ? await this.deps.messages.getMessage(id) : null;
-    if (!m || m.channel !== 'email') return dropped('names none of our messages');
+    if (m?.channel !== 'email') return dropped('names none of our messages');
     if (report.returned.reverifyId && report.returned.reverifyId !== m.id) return dropped('returned headers of another message');
     if (report.returned.messageId && bareId(report.returned.messageId) !== bareId(m.messageId))
       return dropped('returned headers of another message');

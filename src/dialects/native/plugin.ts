@@ -7,6 +7,7 @@ import type { MessageQueries } from '../../core/messages/service.js';
 import type { SubjectService } from '../../core/subjects/service.js';
 import type { BounceService } from '../../core/suppressions/bounces.js';
 import type { SuppressionService } from '../../core/suppressions/service.js';
+import type { TemplateService } from '../../core/templates/service.js';
 import type { VerificationService } from '../../core/verification/service.js';
 import type { WebhookService } from '../../core/webhooks/service.js';
 import { authenticate } from './auth.js';
@@ -15,6 +16,7 @@ import { accountRoutes } from './routes/accounts.js';
 import { messageRoutes } from './routes/messages.js';
 import { subjectRoutes } from './routes/subjects.js';
 import { suppressionRoutes } from './routes/suppressions.js';
+import { templateRoutes } from './routes/templates.js';
 import { verificationRoutes } from './routes/verifications.js';
 import { webhookRoutes } from './routes/webhooks.js';
 
@@ -58,6 +60,7 @@ export interface NativeDeps {
   webhooks: WebhookService;
   suppressions: SuppressionService;
   bounces: BounceService;
+  templates: TemplateService;
   /** Largest bounce report accepted at POST /bounces. */
   bounceMaxBytes: number;
   logger: Logger;
@@ -101,4 +104,5 @@ export const nativeDialect = (deps: NativeDeps) => async (app: FastifyInstance) 
   await app.register(accountRoutes(deps));
   await app.register(webhookRoutes(deps));
   await app.register(suppressionRoutes(deps));
+  await app.register(templateRoutes(deps));
 };
