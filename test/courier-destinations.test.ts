@@ -73,5 +73,12 @@ describe('per-destination limits', () => {
     const queued = await svc.call('GET', '/v1/messages?status=queued');
     expect(queued.json.items).toHaveLength(3);
     expect(queued.json.items.every((m: { recipient: string }) => m.recipient.endsWith('@hang.example'))).toBe(true);
+    // Per channel: deliveries by result, how long each took, and how long the waiting mail has waited.
+    const metrics = await svc.metrics();
+    expect(metrics).toMatch(/reverify_deliveries_total\{channel="email",result="sent"\} 8/);
+    expect(metrics).toMatch(/reverify_delivery_duration_seconds_count\{channel="email"\} 8/);
+    const age = Number(/reverify_queue_age_seconds\{channel="email"\} ([\d.e-]+)/.exec(metrics)?.[1]);
+    expect(age).toBeGreaterThan(0);
+    expect(metrics).toMatch(/reverify_queue_age_seconds\{channel="webhook"\} 0/);
   });
 });

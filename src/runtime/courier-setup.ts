@@ -3,7 +3,8 @@ import type { Settings } from '../config/settings.js';
 import type { Clock } from '../core/clock.js';
 import type { CapturedInbox } from '../core/inbox/service.js';
 import type { ServerKeys } from '../core/secrets.js';
-import type { Channel } from '../courier/channel.js';
+import type { AddressPolicy } from '../core/webhooks/address-policy.js';
+import type { WebhookPersister } from '../core/webhooks/port.js';
 import { Courier } from '../courier/dispatcher.js';
 import { EmailChannel, type MailRenderer } from '../courier/email/channel.js';
 import { parseSmtpRoute, TransportRouter } from '../courier/email/router.js';
@@ -11,6 +12,7 @@ import type { Outbox } from '../courier/outbox-port.js';
 import { CaptureTransport } from '../courier/transports/capture.js';
 import { type DkimKey, SmtpTransport } from '../courier/transports/smtp.js';
 import type { MailTransport } from '../courier/transports/transport.js';
+import { WebhookChannel } from '../courier/webhooks/channel.js';
 import type { Metrics } from './metrics.js';
 
 export interface CourierSetup {
@@ -23,14 +25,14 @@ export interface CourierSetup {
   newId: () => string;
   render: MailRenderer;
   dkim: DkimKey | null;
-  /** Channels besides email (webhooks). */
-  extraChannels?: Channel[];
+  endpoints: Pick<WebhookPersister, 'getEndpoint'>;
+  webhookPolicy: AddressPolicy;
 }
 
 const transportFor = (url: string, s: CourierSetup, clock: Clock): MailTransport =>
   url === 'capture:' ? new CaptureTransport(s.inbox, () => clock.now()) : new SmtpTransport(url, { dkim: s.dkim });
 
-/** The courier with its channels, from settings: email over SMTP routes (or capture), and the others given. */
+/** The courier with its channels, from settings: email over SMTP routes (or capture), and webhooks. */
 export const createCourier = (settings: Settings, s: CourierSetup): Courier => {
   const { clock } = s;
   const email = new EmailChannel({
@@ -46,7 +48,16 @@ export const createCourier = (settings: Settings, s: CourierSetup): Courier => {
   });
   return new Courier({
     outbox: s.outbox,
-    channels: [email, ...(s.extraChannels ?? [])],
+    channels: [
+      email,
+      new WebhookChannel({
+        endpoints: s.endpoints,
+        keys: s.keys,
+        clock,
+        policy: s.webhookPolicy,
+        timeoutMs: settings.webhookTimeout * 1000,
+      }),
+    ],
     clock,
     logger: s.logger.child({ component: 'courier' }),
     options: {

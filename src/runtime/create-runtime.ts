@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { Settings } from '../config/settings.js';
 import { Authenticator } from '../core/access/authenticator.js';
@@ -18,7 +17,7 @@ import { AnonymousRequests } from '../core/signups/anonymous-requests.js';
 import { SignupService } from '../core/signups/service.js';
 import { MailboxResendService } from '../core/subjects/mailbox-resend.js';
 import { SubjectService } from '../core/subjects/service.js';
-import { BounceService } from '../core/suppressions/bounces.js';
+import type { BounceService } from '../core/suppressions/bounces.js';
 import { SuppressionService } from '../core/suppressions/service.js';
 import { TemplateService } from '../core/templates/service.js';
 import { longestQuotaWindowMs, type Policies } from '../core/verification/policies.js';
@@ -34,6 +33,7 @@ import { WebhookChannel } from '../courier/webhooks/channel.js';
 import { DnsDcvResolver } from '../dns/dcv-resolver.js';
 import type { Store } from '../store/store.js';
 import { ensureAdminToken } from './admin-token.js';
+import { createBounces } from './bounce-setup.js';
 import { createCourier } from './courier-setup.js';
 import { checkKeyFingerprint, hasKeyFingerprint } from './key-fingerprint.js';
 import { createLogger } from './logger.js';
@@ -128,15 +128,8 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
     newId,
     render: templates.render,
     dkim,
-    extraChannels: [
-      new WebhookChannel({
-        endpoints: store.webhooks,
-        keys,
-        clock,
-        policy: webhookPolicy,
-        timeoutMs: settings.webhookTimeout * 1000,
-      }),
-    ],
+    endpoints: store.webhooks,
+    webhookPolicy,
   });
   const webhooks = new WebhookService({
     webhooks: store.webhooks,
@@ -219,29 +212,7 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
   );
   const messages = new MessageQueries(store.messages, inbox, store.suppressions);
   const suppressions = new SuppressionService(store.suppressions, store.accounts);
-  const bounces = new BounceService({
-    messages: store.messages,
-    suppressions: store.suppressions,
-    readDsn,
-    clock,
-    newId,
-    bounceDomain: settings.bounceDomain,
-    onAnnounced: () => courier.wake(),
-    onOutcome: (o) => metrics.bounces.inc({ kind: o.result === 'dropped' ? 'unknown' : o.kind, outcome: o.result }),
-  });
-  const bounceIntake =
-    settings.bounceSmtpPort === null
-      ? null
-      : new SmtpIntake(
-          bounces,
-          {
-            host: settings.bounceSmtpHost,
-            port: settings.bounceSmtpPort,
-            maxBytes: settings.bounceMaxBytes,
-            tls: settings.tlsCert && settings.tlsKey ? { cert: readFileSync(settings.tlsCert), key: readFileSync(settings.tlsKey) } : null,
-          },
-          logger.child({ component: 'bounces' }),
-        );
+  const { bounces, intake: bounceIntake } = createBounces(settings, { store, clock, logger, metrics, newId, wake: () => courier.wake() });
   const replayGuard = new ReplayGuard(store.nonces, store.quotas, clock);
   let upkeep: NodeJS.Timeout | null = null;
 
