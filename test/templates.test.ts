@@ -165,7 +165,10 @@ describe('templates the operator owns', () => {
       REVERIFY_ADMIN_TOKEN: 'test-admin-token-0123456789',
       REVERIFY_SECRET_KEY: 'test-secret-key-0123456789abcdef0123456789',
     });
-    expect([started.code, started.stderr]).toEqual([2, 'reverify: REVERIFY_TEMPLATES_DIR: dcv/de/text.liquid: lacks {{ link }}, the confirmation link\n']);
+    expect([started.code, started.stderr]).toEqual([
+      2,
+      'reverify: REVERIFY_TEMPLATES_DIR: dcv/de/text.liquid: lacks {{ link }}, the confirmation link\n',
+    ]);
     const checked = await reverifyCli(['templates', 'check', noLink]);
     expect([checked.code, checked.stderr]).toEqual([2, 'reverify: dcv/de/text.liquid: lacks {{ link }}, the confirmation link\n']);
     const good = templatesDir('good', {
