@@ -24,12 +24,9 @@ import { longestQuotaWindowMs, type Policies } from '../core/verification/polici
 import { type ServiceDeps, VerificationService } from '../core/verification/service.js';
 import type { AddressPolicy } from '../core/webhooks/address-policy.js';
 import { WebhookService } from '../core/webhooks/service.js';
-import { readDsn } from '../courier/bounces/dsn-reader.js';
-import { SmtpIntake } from '../courier/bounces/smtp-intake.js';
 import type { Courier } from '../courier/dispatcher.js';
 import { loadDkimKey } from '../courier/email/dkim.js';
 import { TemplateRegistry } from '../courier/templates/registry.js';
-import { WebhookChannel } from '../courier/webhooks/channel.js';
 import { DnsDcvResolver } from '../dns/dcv-resolver.js';
 import type { Store } from '../store/store.js';
 import { ensureAdminToken } from './admin-token.js';
