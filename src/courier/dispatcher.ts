@@ -130,6 +130,9 @@ export class Courier {
       this.pendingWake = false;
       let started = 0;
       try {
+        // One turn of the event loop first: deliveries whose outcomes were committed together free
+        // their slots together, and one claim fills them all (a claim per slot cost ~20 % throughput).
+        await new Promise<void>((resolve) => setImmediate(resolve));
         started = (await this.claim()).length;
       } catch (e) {
         this.deps.logger.error({ err: e }, 'courier claim failed');

@@ -62,7 +62,14 @@ export const createCourier = (settings: Settings, s: CourierSetup): Courier => {
     logger: s.logger.child({ component: 'courier' }),
     options: {
       concurrency: settings.courierConcurrency,
-      perDestination: { email: settings.courierPerDestination, webhook: settings.webhookPerEndpoint },
+      perDestination: {
+        // Mail captured in the database has no server that could be slow: no share to keep.
+        email:
+          settings.smtpUrl === 'capture:' && settings.smtpRoutes.length === 0
+            ? settings.courierConcurrency
+            : settings.courierPerDestination,
+        webhook: settings.webhookPerEndpoint,
+      },
       leaseMs: settings.courierLease * 1000,
       maxAttempts: settings.courierMaxAttempts,
       retryBaseMs: settings.courierRetryBaseMs,
