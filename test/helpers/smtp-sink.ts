@@ -80,6 +80,8 @@ export class SmtpSink extends EventEmitter {
           .catch(callback);
       },
     });
+    // A client killed mid-session (the crash tests) resets its connection: expected, never a test failure.
+    this.server.on('error', (err) => this.emit('connection-error', err));
     this.server.listen(port, '127.0.0.1');
     await once(this.server.server, 'listening');
     this.port = (this.server.server.address() as AddressInfo).port;
