@@ -59,6 +59,9 @@ describe('the API reference', () => {
     const messages = await conforms('GET', '/v1/messages', '/v1/messages');
     await conforms('GET', `/v1/messages/${messages.items[0].id}`, '/v1/messages/{id}');
     await conforms('GET', '/v1/messages/nope', '/v1/messages/{id}');
+    await conforms('GET', '/v1/webhooks', '/v1/webhooks');
+    await conforms('GET', '/v1/suppressions', '/v1/suppressions');
+    await conforms('GET', '/v1/templates/preview?purpose=dcv&locale=de', '/v1/templates/preview');
   });
 
   it('is served by Reverify itself: Swagger UI and its assets, no other host named', async () => {

@@ -7,8 +7,11 @@ import { accountCommands } from './commands/accounts.js';
 import { resendCommand } from './commands/resend.js';
 import { serverCommands } from './commands/server.js';
 import { verificationCommands } from './commands/verifications.js';
+import { dkimCommands } from './dkim.js';
 import { sandboxCommand } from './sandbox-command.js';
-import { version } from './shared.js';
+import { runtimeFor, settingsFrom, version } from './shared.js';
+import { suppressionCommands } from './suppressions.js';
+import { templateCommands } from './templates.js';
 
 export const program = new Command('reverify')
   .description('Self-hosted verification-email service')
@@ -20,6 +23,9 @@ accountCommands(program);
 verificationCommands(program);
 resendCommand(program);
 sandboxCommand(program);
+dkimCommands(program);
+templateCommands(program);
+suppressionCommands(program, (opts) => runtimeFor(settingsFrom(opts)));
 
 /** One clear line for the errors a user can fix; a stack trace only for real bugs. */
 export const run = async (argv: string[]): Promise<void> => {

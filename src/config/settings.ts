@@ -1,6 +1,8 @@
+import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { type Purpose, purposes } from '../core/model.js';
 import { type ResendPolicy, resendPolicies } from '../core/verification/policies.js';
+import { parseSmtpRoute } from '../courier/email/router.js';
 
 /** Every setting, with its config-file name; its environment name is REVERIFY_ + UPPER_SNAKE of it. */
 export interface Settings {
@@ -34,6 +36,31 @@ export interface Settings {
   courierRetryBaseMs: number;
   courierRetryMaxMs: number;
   courierPollMs: number;
+  /** Emails in flight at once per recipient domain, per node (so one slow mail server cannot hold every worker). */
+  courierPerDestination: number;
+  /** `DOMAIN=smtp://...` (or `*.DOMAIN=...`): that domain's mail goes through its own relay; the rest through smtpUrl. */
+  smtpRoutes: string[];
+  /** Deliveries in flight at once per webhook endpoint, per node (1 keeps a healthy endpoint's events in order). */
+  webhookPerEndpoint: number;
+  /** Seconds a webhook endpoint has to answer. */
+  webhookTimeout: number;
+  /** CIDR blocks webhooks may reach although private, loopback or link-local (e.g. an internal receiver). */
+  webhookAllowedNetworks: string[];
+  /** DKIM: the signing domain (d=), selector (s=) and PEM private key file; all three or none. */
+  dkimDomain: string | null;
+  dkimSelector: string | null;
+  dkimKeyFile: string | null;
+  /** VERP: each message's envelope sender is bounce+<message id>@ this domain. */
+  bounceDomain: string | null;
+  /** Port of the inbound SMTP listener for delivery status notifications (null: none). */
+  bounceSmtpPort: number | null;
+  bounceSmtpHost: string;
+  /** Largest inbound bounce accepted, in bytes (SMTP and HTTP); larger ones are refused unread. */
+  bounceMaxBytes: number;
+  /** Bearer token for POST /v1/bounces, for mail providers that post bounces (the admin token also works). */
+  bounceToken: string | null;
+  /** A directory of templates overriding the built-in ones (see docs/templates.md). */
+  templatesDir: string | null;
   bodyLimit: number;
   /** Seconds a request may take to arrive whole (slow bodies are cut off). */
   requestTimeout: number;
@@ -78,6 +105,12 @@ export class SettingError extends Error {
     super(`${setting}: ${problem}`);
   }
 }
+
+const isCidr = (v: string): boolean => {
+  const [address, bits, extra] = v.split('/');
+  const family = isIP(address ?? '');
+  return family !== 0 && extra === undefined && /^\d{1,3}$/.test(bits ?? '') && Number(bits) <= (family === 4 ? 32 : 128);
+};
 
 type Parser<T> = (raw: unknown, name: string) => T;
 
@@ -188,6 +221,20 @@ export const defaults: Settings = {
   courierRetryBaseMs: 30_000,
   courierRetryMaxMs: 3_600_000,
   courierPollMs: 1000,
+  courierPerDestination: 4,
+  smtpRoutes: [],
+  webhookPerEndpoint: 1,
+  webhookTimeout: 10,
+  webhookAllowedNetworks: [],
+  dkimDomain: null,
+  dkimSelector: null,
+  dkimKeyFile: null,
+  bounceDomain: null,
+  bounceSmtpPort: null,
+  bounceSmtpHost: '127.0.0.1',
+  bounceMaxBytes: 262_144,
+  bounceToken: null,
+  templatesDir: null,
   bodyLimit: 65_536,
   requestTimeout: 30,
   logLevel: 'info',
@@ -255,6 +302,44 @@ export const parsers: { [K in keyof Settings]: Parser<Settings[K]> } = {
   courierRetryBaseMs: int(1, 86_400_000),
   courierRetryMaxMs: int(1, 86_400_000),
   courierPollMs: int(10, 60_000),
+  courierPerDestination: int(1, 256),
+  smtpRoutes: (raw, name) =>
+    list(raw, name).map((entry) => {
+      try {
+        return parseSmtpRoute(entry) && entry;
+      } catch (e) {
+        throw new SettingError(name, (e as Error).message);
+      }
+    }),
+  webhookPerEndpoint: int(1, 64),
+  webhookTimeout: int(1, 120),
+  webhookAllowedNetworks: (raw, name) =>
+    list(raw, name).map((cidr) => {
+      if (!isCidr(cidr)) throw new SettingError(name, `'${cidr}' is not a CIDR block such as 10.1.2.0/24`);
+      return cidr;
+    }),
+  dkimDomain: optStr,
+  dkimSelector: (raw, name) => {
+    const v = optStr(raw, name);
+    if (v !== null && !/^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(v))
+      throw new SettingError(name, `'${v}' is not a DKIM selector`);
+    return v;
+  },
+  dkimKeyFile: optStr,
+  bounceDomain: (raw, name) => {
+    const v = optStr(raw, name);
+    if (v !== null && !/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(v)) throw new SettingError(name, `'${v}' is not a domain name`);
+    return v === null ? null : v.toLowerCase();
+  },
+  bounceSmtpPort: (raw, name) => (raw === null || raw === '' ? null : int(0, 65535)(raw, name)),
+  bounceSmtpHost: str,
+  bounceMaxBytes: int(1024, 10_485_760),
+  bounceToken: (raw, name) => {
+    const v = optStr(raw, name);
+    if (v !== null && v.length < 16) throw new SettingError(name, 'must be at least 16 characters');
+    return v;
+  },
+  templatesDir: optStr,
   bodyLimit: int(1024, 10_485_760),
   requestTimeout: int(1, 3600),
   logLevel,

@@ -19,6 +19,9 @@ export const errorCatalogue = {
   TOKEN_EXPIRED: 'This confirmation link has expired.',
   TOKEN_USED: 'This confirmation link has already been used.',
   QUOTA_EXCEEDED: 'Too many emails were sent; try again later.',
+  RECIPIENT_SUPPRESSED: 'Mail to this address bounced; it is on the suppression list until an operator lifts it.',
+  SUPPRESSION_NOT_FOUND: 'No such address on the suppression list.',
+  WEBHOOK_NOT_FOUND: 'No such webhook endpoint.',
   CONCURRENT_UPDATE: 'The record changed while the request was processed; try again.',
   UNAUTHENTICATED: 'Missing or invalid credentials.',
   FORBIDDEN: 'These credentials may not perform this operation.',
@@ -48,6 +51,8 @@ export interface ErrorDetails {
   state?: string;
   /** For VALIDATION_FAILED of several inputs at once: every problem found, in input order. */
   problems?: string[];
+  /** For RECIPIENT_SUPPRESSED: the suppressed addresses the request would have mailed. */
+  recipients?: string[];
 }
 
 export class CoreError extends Error {

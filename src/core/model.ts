@@ -52,11 +52,24 @@ export interface TokenRecord {
   createdAt: number;
 }
 
-export const messageStatuses = ['queued', 'sending', 'sent', 'deferred', 'failed', 'suppressed'] as const;
+/** Kinds of delivery: each has its own courier channel. */
+export const channelIds = ['email', 'webhook'] as const;
+export type ChannelId = (typeof channelIds)[number];
+
+/** `suppressed`: ended unsent (its verification no longer needs it); `bounced`: a delivery status notification came back. */
+export const messageStatuses = ['queued', 'sending', 'sent', 'deferred', 'failed', 'suppressed', 'bounced'] as const;
 export type MessageStatus = (typeof messageStatuses)[number];
 
+/**
+ * One delivery in the outbox: an email to a recipient, or a webhook event to an endpoint. A webhook
+ * delivery keeps the verification it tells about, the endpoint's id as recipient, the event's id as
+ * `messageId` (Standard Webhooks' `webhook-id`, the same on every retry) and its body in `data`.
+ */
 export interface Message {
   id: string;
+  channel: ChannelId;
+  /** What per-destination limits count by: the recipient's domain for email, the endpoint's id for a webhook. */
+  destination: string;
   verificationId: string;
   accountId: string | null;
   recipient: string;
@@ -65,7 +78,7 @@ export interface Message {
   tokenId: string;
   /** Template data other than the token; rendered by the courier at dispatch time. */
   data: Record<string, string>;
-  /** RFC 5322 Message-ID, fixed at creation so a retry is never a different email. */
+  /** RFC 5322 Message-ID (webhook: the event id), fixed at creation so a retry is never a different message. */
   messageId: string;
   status: MessageStatus;
   attempts: number;
@@ -73,8 +86,10 @@ export interface Message {
   nextAttemptAt: number;
   leaseOwner: string | null;
   leaseUntil: number | null;
+  /** The error of the latest attempt, while the message is not sent; cleared when it is. */
   lastError: string | null;
-  smtpResponse: string | null;
+  /** What the other side answered the successful attempt (an SMTP reply, an HTTP status and excerpt). */
+  response: string | null;
   sentAt: number | null;
   createdAt: number;
 }

@@ -28,6 +28,7 @@ export const startServer = async (rt: Runtime): Promise<RunningServer> => {
     metrics = await buildMetricsApp(rt);
     await metrics.listen(hostAndPort(settings.metricsAddress));
   }
+  await rt.startBounceIntake();
   rt.startBackground();
   return {
     app,

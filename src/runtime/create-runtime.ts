@@ -21,25 +21,32 @@ import { AnonymousRequests } from '../core/signups/anonymous-requests.js';
 import { SignupService } from '../core/signups/service.js';
 import { MailboxResendService } from '../core/subjects/mailbox-resend.js';
 import { SubjectService } from '../core/subjects/service.js';
+import type { BounceService } from '../core/suppressions/bounces.js';
+import { SuppressionService } from '../core/suppressions/service.js';
+import { TemplateService } from '../core/templates/service.js';
 import { BulkResend } from '../core/verification/bulk-resend.js';
 import { ConfirmationPreviews } from '../core/verification/confirmation-preview.js';
 import { longestQuotaWindowMs, type Policies } from '../core/verification/policies.js';
 import { type ServiceDeps, VerificationService } from '../core/verification/service.js';
 import { VerificationTimelines } from '../core/verification/timeline.js';
-import { Courier } from '../courier/dispatcher.js';
-import { CaptureTransport } from '../courier/transports/capture.js';
-import { SmtpTransport } from '../courier/transports/smtp.js';
-import type { MailTransport } from '../courier/transports/transport.js';
+import type { AddressPolicy } from '../core/webhooks/address-policy.js';
+import { WebhookService } from '../core/webhooks/service.js';
+import type { Courier } from '../courier/dispatcher.js';
+import { loadDkimKey } from '../courier/email/dkim.js';
+import { TemplateRegistry } from '../courier/templates/registry.js';
 import { internalErrorCode, isFaultCode } from '../dialects/fault-answers.js';
 import { DnsDcvResolver } from '../dns/dcv-resolver.js';
 import type { Store } from '../store/store.js';
 import { ensureAdminToken } from './admin-token.js';
+import { createBounces } from './bounce-setup.js';
+import { createCourier } from './courier-setup.js';
 import { checkKeyFingerprint, hasKeyFingerprint } from './key-fingerprint.js';
 import { createLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { RequestWorker } from './request-worker.js';
 import { loadOrCreateSecretKey } from './secret-key.js';
 import { type OpenedStore, openStore } from './store-factory.js';
+import { loadTemplates } from './templates.js';
 
 export interface Runtime {
   settings: Settings;
@@ -69,6 +76,10 @@ export interface Runtime {
   confirmations: ConfirmationPreviews;
   bulkResend: BulkResend;
   courier: Courier;
+  webhooks: WebhookService;
+  templates: TemplateService;
+  suppressions: SuppressionService;
+  bounces: BounceService;
   metrics: Metrics;
   /** Fault injection: only in sandbox mode (null otherwise, and its routes do not exist). */
   faults: FaultRegistry | null;
@@ -76,6 +87,8 @@ export interface Runtime {
   upkeep(): Promise<void>;
   /** Starts the courier, the anonymous-request worker and the periodic upkeep (expiry, pruning). */
   startBackground(): void;
+  /** Starts the inbound SMTP listener for bounces, when a port is configured; resolves with its port. */
+  startBounceIntake(): Promise<number | null>;
   close(): Promise<void>;
 }
 
@@ -132,6 +145,9 @@ const prepareStore = async (opened: OpenedStore, settings: Settings) => {
 export const createRuntime = async (settings: Settings, options: RuntimeOptions = {}): Promise<Runtime> => {
   const logger = options.logger ?? createLogger(settings.logLevel);
   const clock = options.clock ?? { now: Date.now };
+  // Settings that refuse to start are read before anything is opened.
+  const dkim = loadDkimKey(settings);
+  const overrides = loadTemplates(settings.templatesDir);
   const opened = openStore(settings);
   const { store } = opened;
   const { keys, admin } = await prepareStore(opened, settings).catch(async (e: unknown) => {
@@ -139,27 +155,32 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
     throw e;
   });
   if (admin.generated) options.onAdminTokenGenerated?.(admin.generated);
-  const metrics = createMetrics(store.messages);
+  const metrics = createMetrics(store.messages, () => clock.now());
   const inbox = new CapturedInbox(store.inbox, keys);
-  const transport: MailTransport =
-    settings.smtpUrl === 'capture:' ? new CaptureTransport(inbox, () => clock.now()) : new SmtpTransport(settings.smtpUrl);
-  const courier = new Courier({
+  const templates = new TemplateRegistry(overrides, async (id) => (await store.accounts.getAccount(id))?.name ?? null);
+  const webhookPolicy: AddressPolicy = { sandbox: settings.sandbox, allowedNetworks: settings.webhookAllowedNetworks };
+  const faults = settings.sandbox ? sandboxFaults(settings, clock) : null;
+  const courier = createCourier(settings, {
     outbox: store.outbox,
-    transport,
+    inbox,
+    keys,
+    clock,
+    logger,
+    metrics,
+    newId,
+    render: templates.render,
+    dkim,
+    endpoints: store.webhooks,
+    webhookPolicy,
+  });
+  const webhooks = new WebhookService({
+    webhooks: store.webhooks,
+    messages: store.messages,
+    accounts: store.accounts,
     clock,
     keys,
-    logger: logger.child({ component: 'courier' }),
-    options: {
-      concurrency: settings.courierConcurrency,
-      leaseMs: settings.courierLease * 1000,
-      maxAttempts: settings.courierMaxAttempts,
-      retryBaseMs: settings.courierRetryBaseMs,
-      retryMaxMs: settings.courierRetryMaxMs,
-      pollMs: settings.courierPollMs,
-      from: settings.mailFrom,
-      publicUrl: settings.publicUrl,
-    },
-    onResult: (result) => metrics.messages.inc({ result }),
+    newId,
+    policy: webhookPolicy,
   });
   const policies = policiesFrom(settings);
   const deps: ServiceDeps = {
@@ -178,6 +199,7 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
       courier.wake();
     },
     onRefused: (rule: string) => metrics.quotaRefusals.inc({ rule }),
+    onAnnounced: () => courier.wake(),
   };
   const verifications = new VerificationService(deps);
   const subjects = new SubjectService(deps, verifications);
@@ -189,6 +211,7 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
     keys,
     adminTokenHash: admin.hash,
     metricsTokenHash: settings.metricsToken ? keyedHash(keys.credentialHash, settings.metricsToken) : null,
+    bounceTokenHash: settings.bounceToken ? keyedHash(keys.credentialHash, settings.bounceToken) : null,
     failuresPerMinute: settings.authFailuresPerMinute,
   });
   const logins = new LoginService({
@@ -206,7 +229,10 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
       windowMs: settings.loginWindow * 1000,
     },
   });
-  const dcv = new DcvService({ ...deps, dcv: store.dcv, resolver: new DnsDcvResolver(store.dcv, settings.dnsServers) }, verifications);
+  const dcv = new DcvService(
+    { ...deps, dcv: store.dcv, resolver: new DnsDcvResolver(store.dcv, settings.dnsServers), templates },
+    verifications,
+  );
   const mailboxes = new MailboxResendService(deps, verifications);
   const identities = new IdentityService(deps, verifications, subjects);
   const signups = new SignupService(deps, verifications, subjects);
@@ -226,9 +252,10 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
     settings.courierLease * 1000,
     logger.child({ component: 'requests' }),
   );
-  const messages = new MessageQueries(store.messages, inbox);
+  const messages = new MessageQueries(store.messages, inbox, store.suppressions);
+  const suppressions = new SuppressionService(store.suppressions, store.accounts);
+  const { bounces, intake: bounceIntake } = createBounces(settings, { store, clock, logger, metrics, newId, wake: () => courier.wake() });
   const replayGuard = new ReplayGuard(store.nonces, store.quotas, clock);
-  const faults = settings.sandbox ? sandboxFaults(settings, clock) : null;
   const consoleSessions = new ConsoleSessions({
     authenticator,
     accounts,
@@ -285,6 +312,10 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
     confirmations,
     bulkResend,
     courier,
+    webhooks,
+    templates: new TemplateService(templates, templates, store.accounts),
+    suppressions,
+    bounces,
     metrics,
     faults,
     upkeep: runUpkeep,
@@ -295,8 +326,12 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
       upkeep = setInterval(runUpkeep, 60_000);
       upkeep.unref();
     },
+    async startBounceIntake() {
+      return bounceIntake ? bounceIntake.start() : null;
+    },
     async close() {
       if (upkeep) clearInterval(upkeep);
+      await bounceIntake?.stop();
       await requestWorker.stop();
       await courier.stop();
       await store.health.close();

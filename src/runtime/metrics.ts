@@ -2,7 +2,7 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 import type { MessageReads } from '../core/messages/port.js';
 
 /** One registry per runtime, so that several apps in one process (tests) never share counters. */
-export const createMetrics = (messages: Pick<MessageReads, 'queueDepth'>) => {
+export const createMetrics = (messages: Pick<MessageReads, 'queueDepth' | 'queueAge'>, now: () => number = Date.now) => {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'reverify_' });
   const metrics = {
@@ -22,8 +22,33 @@ export const createMetrics = (messages: Pick<MessageReads, 'queueDepth'>) => {
     }),
     messages: new Counter({
       name: 'reverify_messages_total',
-      help: 'Outbox messages by delivery result (queued, sent, deferred, failed, abandoned, suppressed)',
+      help: 'Emails by delivery result (queued, sent, deferred, failed, abandoned, suppressed)',
       labelNames: ['result'] as const,
+      registers: [registry],
+    }),
+    deliveries: new Counter({
+      name: 'reverify_deliveries_total',
+      help: 'Delivery attempts by channel (email, webhook) and result (sent, deferred, failed, abandoned, suppressed)',
+      labelNames: ['channel', 'result'] as const,
+      registers: [registry],
+    }),
+    deliveryLatency: new Histogram({
+      name: 'reverify_delivery_duration_seconds',
+      help: 'How long one delivery attempt took, by channel (rendering, connecting and the other side answering)',
+      labelNames: ['channel'] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    webhookFailures: new Counter({
+      name: 'reverify_webhook_endpoint_failures_total',
+      help: 'Webhook delivery attempts that failed, by endpoint id',
+      labelNames: ['endpoint'] as const,
+      registers: [registry],
+    }),
+    bounces: new Counter({
+      name: 'reverify_bounces_total',
+      help: 'Delivery status notifications received, by kind (hard, soft) and what became of them (recorded, dropped)',
+      labelNames: ['kind', 'outcome'] as const,
       registers: [registry],
     }),
     hashGateRefusals: new Counter({
@@ -46,6 +71,15 @@ export const createMetrics = (messages: Pick<MessageReads, 'queueDepth'>) => {
     registers: [registry],
     async collect() {
       for (const [status, n] of Object.entries(await messages.queueDepth())) this.set({ status }, n);
+    },
+  });
+  new Gauge({
+    name: 'reverify_queue_age_seconds',
+    help: 'By channel: how long the longest-waiting due message has waited to be sent',
+    labelNames: ['channel'] as const,
+    registers: [registry],
+    async collect() {
+      for (const [channel, ms] of Object.entries(await messages.queueAge(now()))) this.set({ channel }, ms / 1000);
     },
   });
   return metrics;

@@ -1,8 +1,8 @@
 import type { ClaimedMessage } from '../courier/outbox-port.js';
 import type { Row } from './rows.js';
 
-/** What a claim reads besides the message (verification state, token), from a joined row or none. */
-export const claimContext = (r: Row | undefined): Pick<ClaimedMessage, 'verificationState' | 'token'> => ({
+/** What a claim reads besides the message (verification state, token, suppression), from a joined row or none. */
+export const claimContext = (r: Row | undefined): Pick<ClaimedMessage, 'verificationState' | 'token' | 'recipientSuppressed'> => ({
   verificationState: r ? ((r.state ?? null) as ClaimedMessage['verificationState']) : null,
   token:
     r && r.expires_at !== null && r.expires_at !== undefined
@@ -12,4 +12,5 @@ export const claimContext = (r: Row | undefined): Pick<ClaimedMessage, 'verifica
           expiresAt: Number(r.expires_at),
         }
       : null,
+  recipientSuppressed: Boolean(r?.suppressed),
 });

@@ -3,6 +3,8 @@ import type { Refusal } from '../core/audit/port.js';
 import type { StoredCapture } from '../core/inbox/port.js';
 import type { Account, AuditEvent, DeliveryAttempt, Message, TokenRecord, Verification } from '../core/model.js';
 import type { Subject } from '../core/subjects/model.js';
+import type { BounceRecord, Suppression } from '../core/suppressions/port.js';
+import type { WebhookEndpoint } from '../core/webhooks/port.js';
 
 /** Column <-> entity mapping shared by the SQL adapters (snake_case columns, JSON text for lists). */
 export type Row = Record<string, unknown>;
@@ -111,6 +113,8 @@ export const toSubject = (r: Row): Subject => ({
 
 export const messageRow = (m: Message): Row => ({
   id: m.id,
+  channel: m.channel,
+  destination: m.destination,
   verification_id: m.verificationId,
   account_id: m.accountId,
   recipient: m.recipient,
@@ -126,13 +130,15 @@ export const messageRow = (m: Message): Row => ({
   lease_owner: m.leaseOwner,
   lease_until: m.leaseUntil,
   last_error: m.lastError,
-  smtp_response: m.smtpResponse,
+  response: m.response,
   sent_at: m.sentAt,
   created_at: m.createdAt,
 });
 
 export const toMessage = (r: Row): Message => ({
   id: String(r.id),
+  channel: r.channel as Message['channel'],
+  destination: String(r.destination),
   verificationId: String(r.verification_id),
   accountId: strOrNull(r.account_id),
   recipient: String(r.recipient),
@@ -148,7 +154,7 @@ export const toMessage = (r: Row): Message => ({
   leaseOwner: strOrNull(r.lease_owner),
   leaseUntil: numOrNull(r.lease_until),
   lastError: strOrNull(r.last_error),
-  smtpResponse: strOrNull(r.smtp_response),
+  response: strOrNull(r.response),
   sentAt: numOrNull(r.sent_at),
   createdAt: num(r.created_at),
 });
@@ -258,6 +264,62 @@ export const toCaptured = (r: Row): StoredCapture => ({
   to: String(r.to_addr),
   sealed: String(r.sealed),
   capturedAt: num(r.captured_at),
+});
+
+export const endpointRow = (e: WebhookEndpoint): Row => ({
+  id: e.id,
+  account_id: e.accountId,
+  url: e.url,
+  events: json(e.events),
+  sealed_secret: e.sealedSecret,
+  created_at: e.createdAt,
+  deleted_at: e.deletedAt,
+});
+
+export const toEndpoint = (r: Row): WebhookEndpoint => ({
+  id: String(r.id),
+  accountId: String(r.account_id),
+  url: String(r.url),
+  events: parse(r.events),
+  sealedSecret: String(r.sealed_secret),
+  createdAt: num(r.created_at),
+  deletedAt: numOrNull(r.deleted_at),
+});
+
+export const suppressionRow = (x: Suppression): Row => ({
+  id: x.id,
+  account_key: x.accountId ?? '',
+  address: x.address,
+  reason: x.reason,
+  message_id: x.messageId,
+  detail: x.detail,
+  created_at: x.createdAt,
+});
+
+export const toSuppression = (r: Row): Suppression => ({
+  id: String(r.id),
+  accountId: r.account_key === '' ? null : String(r.account_key),
+  address: String(r.address),
+  reason: r.reason as Suppression['reason'],
+  messageId: strOrNull(r.message_id),
+  detail: strOrNull(r.detail),
+  createdAt: num(r.created_at),
+});
+
+export const bounceRow = (b: BounceRecord): Row => ({
+  message_id: b.messageId,
+  kind: b.kind,
+  status: b.status,
+  diagnostic: b.diagnostic,
+  received_at: b.receivedAt,
+});
+
+export const toBounce = (r: Row): BounceRecord => ({
+  messageId: String(r.message_id),
+  kind: r.kind as BounceRecord['kind'],
+  status: strOrNull(r.status),
+  diagnostic: strOrNull(r.diagnostic),
+  receivedAt: num(r.received_at),
 });
 
 /** The columns of a joined row that carry `prefix`, without it (`t_id` -> `id`). */

@@ -7,8 +7,10 @@ import type { MessageReads, MessageRequeue } from '../core/messages/port.js';
 import type { QuotaPersister } from '../core/quotas/port.js';
 import type { NoncePersister, RequestQueue } from '../core/requests/port.js';
 import type { SubjectReads } from '../core/subjects/port.js';
+import type { SuppressionPersister } from '../core/suppressions/port.js';
 import type { Transactor } from '../core/unit-of-work.js';
 import type { VerificationReads } from '../core/verification/port.js';
+import type { WebhookPersister } from '../core/webhooks/port.js';
 import type { Outbox } from '../courier/outbox-port.js';
 
 /** Readiness: the database answers and its schema is current. */
@@ -35,5 +37,7 @@ export interface Store {
   dcv: DcvPersister;
   audit: AuditPersister;
   inbox: InboxPersister;
+  webhooks: WebhookPersister;
+  suppressions: SuppressionPersister;
   health: StoreHealth;
 }

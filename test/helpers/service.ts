@@ -17,6 +17,8 @@ export interface TestService {
   app: FastifyInstance;
   url: string;
   dir: string;
+  /** The inbound SMTP port for bounces, when REVERIFY_BOUNCE_SMTP_PORT was set (0: any free one). */
+  bouncePort: number | null;
   /** fetch against the service with the admin token (or `auth`), JSON in and out. */
   call(
     method: string,
@@ -53,6 +55,7 @@ export const startService = async (
   await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const bouncePort = await rt.startBounceIntake();
   if (options.courier !== false) {
     rt.courier.start();
     rt.requestWorker.start();
@@ -62,6 +65,7 @@ export const startService = async (
     app,
     url,
     dir,
+    bouncePort,
     async call(method, path, body, auth = ADMIN_TOKEN) {
       const headers: Record<string, string> = {};
       if (auth) headers.authorization = `Bearer ${auth}`;

@@ -4,9 +4,13 @@ import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
 export interface SinkMail {
-  /** The envelope sender (MAIL FROM). */
-  from: string;
+  /** The envelope: RCPT TO and MAIL FROM (the return path). */
   to: string[];
+  mailFrom: string;
+  /** The envelope sender (MAIL FROM), as `mailFrom`. */
+  from: string;
+  /** The message as it arrived, for signature checks. */
+  raw: Buffer;
   messageId: string;
   subject: string;
   text: string;
@@ -41,11 +45,22 @@ export class SmtpSink extends EventEmitter {
       logger: false,
       onData: (stream, session, callback) => {
         const n = ++this.dataCount;
-        simpleParser(stream)
-          .then((parsed) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        const raw = new Promise<Buffer>((resolve, reject) => {
+          stream.on('end', () => resolve(Buffer.concat(chunks)));
+          // A client that vanishes mid-DATA (killed) ends the stream with an error: refuse that mail.
+          stream.on('error', reject);
+        });
+        raw
+          .then(async (bytes) => ({ bytes, parsed: await simpleParser(bytes) }))
+          .then(({ bytes, parsed }) => {
+            const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
             const mail: SinkMail = {
-              from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
               to: session.envelope.rcptTo.map((r) => r.address),
+              mailFrom,
+              from: mailFrom,
+              raw: bytes,
               messageId: parsed.messageId ?? '',
               subject: parsed.subject ?? '',
               text: parsed.text ?? '',
@@ -69,6 +84,8 @@ export class SmtpSink extends EventEmitter {
           .catch(callback);
       },
     });
+    // A client killed mid-session (the crash tests) resets its connection: expected, never a test failure.
+    this.server.on('error', (err) => this.emit('connection-error', err));
     this.server.listen(port, '127.0.0.1');
     await once(this.server.server, 'listening');
     this.port = (this.server.server.address() as AddressInfo).port;

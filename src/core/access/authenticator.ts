@@ -14,6 +14,8 @@ export interface AuthenticatorDeps {
   adminTokenHash: string;
   /** Keyed hash of the metrics token, if one is configured. */
   metricsTokenHash: string | null;
+  /** Keyed hash of the bounce token (providers posting bounces), if one is configured. */
+  bounceTokenHash?: string | null;
   /** Failed authentications allowed per client IP per minute; 0 switches the throttle off. */
   failuresPerMinute: number;
 }
@@ -53,6 +55,14 @@ export class Authenticator {
     )
       return;
     await this.failed(ip);
+  }
+
+  /** `POST /v1/bounces`: the bounce token or the admin token; either acts as the operator there. */
+  async bounces(token: string | null, ip: string | null): Promise<Principal> {
+    const hash = this.deps.bounceTokenHash ?? null;
+    if (token && (this.isAdmin(token) || (hash !== null && equalDigests(keyedHash(this.deps.keys.credentialHash, token), hash))))
+      return { kind: 'admin' };
+    return this.failed(ip);
   }
 
   /** The principal of an account's own login or access key: every permission of the account. */

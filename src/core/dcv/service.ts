@@ -5,9 +5,11 @@ import type { Verification } from '../model.js';
 import type { Subject } from '../subjects/model.js';
 import { assertMayHandle } from '../subjects/permissions.js';
 import { templateData } from '../subjects/template-data.js';
+import type { TemplateSets } from '../templates/port.js';
 import type { WriteBatch } from '../unit-of-work.js';
 import { effectiveState, event, retireTokens, type SendPlan } from '../verification/lifecycle.js';
 import type { ServiceDeps, VerificationService } from '../verification/service.js';
+import { announceVerification } from '../webhooks/events.js';
 import { allowedAddresses, constructedAddresses, isAllowed } from './addresses.js';
 import { normaliseDomainName, registrableDomain } from './names.js';
 import type { DcvPersister, DcvResolver } from './port.js';
@@ -40,7 +42,10 @@ export interface DcvResendInput {
   targets?: DcvTarget[];
   /** Only addresses offered to the account by an address list within 24 h may be chosen. */
   requireOffer?: boolean;
+  /** A template set the caller chose (Sectigo's dcvTemplateID): it must exist for the order's account. */
   templateId?: string;
+  /** The input field a template problem is reported under. */
+  templateField?: string;
   locale?: string;
   ip?: string | null;
   /** The input field a target problem is reported under. */
@@ -53,7 +58,7 @@ export interface DcvResendInput {
  */
 export class DcvService {
   constructor(
-    private readonly deps: ServiceDeps & { dcv: DcvPersister; resolver: DcvResolver },
+    private readonly deps: ServiceDeps & { dcv: DcvPersister; resolver: DcvResolver; templates: TemplateSets },
     private readonly verifications: VerificationService,
   ) {}
 
@@ -115,16 +120,23 @@ export class DcvService {
     return this.verifications.retrying(() => this.resendOrderOnce(actor, input));
   }
 
+  /** A template set id that exists somewhere (installed, or in the templates directory): checkable before a login. */
+  isKnownTemplate(id: string): boolean {
+    return this.deps.templates.isKnown('dcv', id);
+  }
+
   private async resendOrderOnce(actor: Principal, input: DcvResendInput): Promise<Verification[]> {
     const accountId = accountIdOf(actor);
     const order = await this.resendableOrder(actor, input);
+    if (input.templateId !== undefined && !(await this.deps.templates.isAvailable(order.accountId, 'dcv', input.templateId)))
+      throw new CoreError('VALIDATION_FAILED', { field: input.templateField ?? 'template' }, 'No such template set for this account.');
     const ctx = this.verifications.context();
     const all = await this.deps.verifications.verificationsOfSubject(order.id);
     const pendingNames = this.pendingNames(order, all);
     const live = all.filter((v) => v.purpose === 'dcv' && effectiveState(v, ctx.now) === 'pending');
     const data = (scope: string[]) => ({ ...templateData(order, scope), ...(input.templateId ? { template: input.templateId } : {}) });
     const plans: SendPlan[] = [];
-    const extra: WriteBatch = { verifications: { update: [] }, tokens: { update: [] }, events: [] };
+    const extra: WriteBatch = { verifications: { update: [] }, tokens: { update: [] }, events: [], announce: [] };
 
     const inOrder = (names: string[]) => order.domains.filter((d) => names.includes(d));
     const sendTo = async (recipient: string, names: string[], current: Verification | undefined) => {
@@ -174,10 +186,9 @@ export class DcvService {
         const version = v.version + 1;
         if (scope.length > 0) extra.verifications?.update?.push({ before: v, after: { ...v, scope, updatedAt: ctx.now, version } });
         else {
-          extra.verifications?.update?.push({
-            before: v,
-            after: { ...v, state: 'cancelled', cancelledAt: ctx.now, updatedAt: ctx.now, version },
-          });
+          const cancelled: Verification = { ...v, state: 'cancelled', cancelledAt: ctx.now, updatedAt: ctx.now, version };
+          extra.verifications?.update?.push({ before: v, after: cancelled });
+          extra.announce?.push(announceVerification(ctx.newId(), 'verification.cancelled', cancelled, ctx.now));
           extra.tokens?.update?.push(...retireTokens(await this.deps.verifications.tokensOf(v.id), ctx.now));
           extra.events?.push(event(ctx, 'verification.cancelled', v, { reason: 'names moved to another address' }));
         }

@@ -1,10 +1,13 @@
-import type { AuditEvent, DeliveryAttempt, Message, MessageStatus } from '../model.js';
+import type { AuditEvent, ChannelId, DeliveryAttempt, Message, MessageStatus } from '../model.js';
 import type { Page } from '../page.js';
 
 export interface MessageFilter {
   accountId?: string;
   verificationId?: string;
   status?: MessageStatus;
+  channel?: ChannelId;
+  /** An email's address, or a webhook delivery's endpoint id. */
+  recipient?: string;
   cursor?: string;
   limit: number;
 }
@@ -21,6 +24,8 @@ export interface MessageReads {
    * below `boundsMs[i]` (and at or above the bound before it); the last bucket counts the rest.
    */
   latencyHistogram(filter: { sentSince: number; accountId?: string; boundsMs: number[] }): Promise<number[]>;
+  /** By channel: how long the longest-waiting due message (queued or deferred, its time come) has waited, in ms; 0 when none. */
+  queueAge(now: number): Promise<Record<ChannelId, number>>;
 }
 
 /**

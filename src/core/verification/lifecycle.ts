@@ -46,10 +46,15 @@ export const event = (
   detail,
 });
 
+/** Email's destination for per-destination limits: the recipient's domain, where its mail servers are. */
+export const emailDestination = (recipient: string): string => recipient.slice(recipient.lastIndexOf('@') + 1).toLowerCase();
+
 export const outboxMessage = (ctx: LifecycleContext, v: Verification, data: Record<string, string>): Message => {
   const id = ctx.newId();
   return {
     id,
+    channel: 'email',
+    destination: emailDestination(v.recipient),
     verificationId: v.id,
     accountId: v.accountId,
     recipient: v.recipient,
@@ -65,7 +70,7 @@ export const outboxMessage = (ctx: LifecycleContext, v: Verification, data: Reco
     leaseOwner: null,
     leaseUntil: null,
     lastError: null,
-    smtpResponse: null,
+    response: null,
     sentAt: null,
     createdAt: ctx.now,
   };

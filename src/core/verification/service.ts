@@ -13,6 +13,7 @@ import type { Subject } from '../subjects/model.js';
 import type { SubjectReads } from '../subjects/port.js';
 import { templateData } from '../subjects/template-data.js';
 import type { Transactor, WriteBatch } from '../unit-of-work.js';
+import { announceVerification } from '../webhooks/events.js';
 import {
   assertConfirmable,
   assertPending,
@@ -45,6 +46,8 @@ export interface ServiceDeps {
   onQueued?: () => void;
   /** Told of every quota refusal, for metrics. */
   onRefused?: (rule: string) => void;
+  /** Told after a commit that may have queued webhook deliveries, so a local courier can start at once. */
+  onAnnounced?: () => void;
 }
 
 /** Who asks: undefined is the operator (admin), a string limits the request to that account. */
@@ -178,6 +181,7 @@ export class VerificationService {
         verifications: { update: [{ before: v, after: confirmed }] },
         tokens: { update: retireTokens(await this.deps.verifications.tokensOf(v.id), ctx.now, record.id) },
         events: [event(ctx, 'verification.confirmed', v, { ip })],
+        announce: [announceVerification(ctx.newId(), 'verification.confirmed', confirmed, ctx.now)],
       };
       await this.advanceSubject(ctx, confirmed, batch);
       await this.commitOrConflict(batch);
@@ -203,6 +207,7 @@ export class VerificationService {
         verifications: { update: [{ before: found, after: cancelled }] },
         tokens: { update: retireTokens(await this.deps.verifications.tokensOf(v.id), ctx.now) },
         events: [event(ctx, 'verification.cancelled', v)],
+        announce: [announceVerification(ctx.newId(), 'verification.cancelled', cancelled, ctx.now)],
       });
       return cancelled;
     });
@@ -218,9 +223,11 @@ export class VerificationService {
         verifications: { update: [{ before: v, after: expired }] },
         tokens: { update: retireTokens(await this.deps.verifications.tokensOf(v.id), ctx.now) },
         events: [event(ctx, 'verification.expired', v)],
+        announce: [announceVerification(ctx.newId(), 'verification.expired', expired, ctx.now)],
       });
       if (result.ok) done++;
     }
+    if (done > 0) this.deps.onAnnounced?.();
     return done;
   }
 
@@ -329,8 +336,26 @@ export class VerificationService {
       },
       messages: [...(extra.messages ?? []), ...plans.map((p) => p.message)],
       events: [...(extra.events ?? []), ...plans.map((p) => p.event)],
+      announce: [
+        ...(extra.announce ?? []),
+        ...plans.flatMap((p) => (p.before ? [] : [announceVerification(ctx.newId(), 'verification.created', p.verification, ctx.now)])),
+      ],
     };
     const result = await this.deps.transactor.commit(batch);
+    if (!result.ok && result.reason === 'suppressed') {
+      const first = plans[0];
+      await this.deps.audit.countRefusal({
+        id: ctx.newId(),
+        type: 'suppression.refused',
+        at: ctx.now,
+        accountId: first?.verification.accountId ?? null,
+        verificationId: first?.before ? first.verification.id : null,
+        subjectId: first?.verification.subjectId ?? null,
+        key: result.recipients.join(','),
+        detail: { recipients: result.recipients },
+      });
+      throw new CoreError('RECIPIENT_SUPPRESSED', { recipients: result.recipients });
+    }
     if (!result.ok && result.reason === 'quota') {
       this.deps.onRefused?.(result.rule);
       const first = plans[0];
@@ -348,11 +373,13 @@ export class VerificationService {
     }
     if (!result.ok) throw new CoreError('CONCURRENT_UPDATE');
     if (plans.length > 0) this.deps.onQueued?.();
+    else if (batch.announce?.length) this.deps.onAnnounced?.();
   }
 
   private async commitOrConflict(batch: WriteBatch): Promise<void> {
     const result = await this.deps.transactor.commit(batch);
     if (!result.ok) throw new CoreError('CONCURRENT_UPDATE');
+    if (batch.announce?.length) this.deps.onAnnounced?.();
   }
 
   /** Optimistic concurrency: a command that lost a race is re-read and re-decided. */

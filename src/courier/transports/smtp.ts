@@ -29,12 +29,19 @@ interface NodemailerError extends Error {
   response?: string;
 }
 
+/** What nodemailer signs outgoing mail with (RFC 6376), when DKIM is configured. */
+export interface DkimKey {
+  domainName: string;
+  keySelector: string;
+  privateKey: string;
+}
+
 /** SMTP through nodemailer's pooled transport. 5xx replies are permanent; 4xx and network errors are not. */
 export class SmtpTransport implements MailTransport {
   private readonly transporter;
 
-  constructor(url: string) {
-    this.transporter = nodemailer.createTransport(smtpOptions(url));
+  constructor(url: string, options: { dkim?: DkimKey | null } = {}) {
+    this.transporter = nodemailer.createTransport({ ...smtpOptions(url), ...(options.dkim ? { dkim: options.dkim } : {}) });
   }
 
   async send(mail: OutgoingMail) {
@@ -47,6 +54,7 @@ export class SmtpTransport implements MailTransport {
         html: mail.html,
         messageId: mail.messageId,
         headers: mail.headers,
+        ...(mail.returnPath ? { envelope: { from: mail.returnPath, to: [mail.to] } } : {}),
       });
       return { response: String(info.response ?? '250') };
     } catch (e) {

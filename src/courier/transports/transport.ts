@@ -1,3 +1,5 @@
+export { DeliveryError } from '../channel.js';
+
 /** A fully rendered email, ready for a transport. */
 export interface OutgoingMail {
   from: string;
@@ -8,23 +10,13 @@ export interface OutgoingMail {
   /** Fixed per message: a retry carries the same one. */
   messageId: string;
   headers: Record<string, string>;
+  /** SMTP envelope sender (VERP: bounces for this message come back to it); the From header otherwise. */
+  returnPath: string | null;
   accountId: string | null;
   outboxId: string;
 }
 
-/** Thrown by a transport; `permanent` failures (5xx) are never retried. */
-export class DeliveryError extends Error {
-  constructor(
-    message: string,
-    readonly permanent: boolean,
-    readonly response: string | null = null,
-  ) {
-    super(message);
-    this.name = 'DeliveryError';
-  }
-}
-
-/** The courier's channel port: two methods, as small as it can be. */
+/** How the email channel hands mail over: SMTP, or the captured inbox. */
 export interface MailTransport {
   send(mail: OutgoingMail): Promise<{ response: string }>;
   close(): Promise<void>;

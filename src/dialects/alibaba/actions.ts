@@ -40,8 +40,11 @@ const emailsOf = (p: Record<string, string>): string[] => {
 const gmt = (t: number | null | undefined): string | undefined =>
   t ? new Date(t).toISOString().slice(0, 19).replace('T', ' ') : undefined;
 
-const codeOf = (o: AddressOutcome): AddressCode =>
-  o.result !== 'failed' ? 'Success' : o.code === 'QUOTA_EXCEEDED' ? 'SendTokenQuotaExceeded' : 'ParameterIllegall';
+const codeOf = (o: AddressOutcome): AddressCode => {
+  if (o.result !== 'failed') return 'Success';
+  if (o.code === 'QUOTA_EXCEEDED') return 'SendTokenQuotaExceeded';
+  return o.code === 'RECIPIENT_SUPPRESSED' ? 'EmailSuppressed' : 'ParameterIllegall';
+};
 
 /** A plain list, as the SDKs' response models read it (`for k1 in m.get('FailList')`). */
 const sendResults = (outcomes: AddressOutcome[], lang: Lang, keep: (o: AddressOutcome) => boolean) =>

@@ -56,6 +56,8 @@ export const addressResults = {
   ],
   // Spelled as the vendor spells it.
   ParameterIllegall: ['Parameter error', '参数错误'],
+  // Reverify's own: mail to the address bounced, so none is sent until an administrator lifts the suppression.
+  EmailSuppressed: ['Mail to this address bounced; it is on the suppression list.', '发往该地址的邮件被退回，该地址已被列入抑制名单。'],
 } as const;
 
 export type AddressCode = keyof typeof addressResults;

@@ -9,6 +9,10 @@ export const digicertErrors = {
   'not_found|domain': { status: 404, message: 'Domain not found, or no order of this account awaits its validation.' },
   bad_request_format: { status: 400, message: 'The request body is malformed' },
   invalid_dcv_email: { status: 400, message: 'The email address is not an allowed DCV email address for the domain.' },
+  'invalid_dcv_email|suppressed': {
+    status: 400,
+    message: 'Email to this DCV address bounced; it is on the suppression list until an administrator lifts it.',
+  },
   invalid_domain: { status: 400, message: 'The domain is not a valid pending domain of this order.' },
   invalid_locale: { status: 400, message: 'The locale is not supported.' },
   invalid_order_status: { status: 400, message: 'The order is not awaiting email domain control validation.' },
@@ -55,6 +59,8 @@ export const fromCore = (code: ErrorCode, details: ErrorDetails = {}): DigicertE
       );
       return new DigicertError([...codes]);
     }
+    case 'RECIPIENT_SUPPRESSED':
+      return new DigicertError(['invalid_dcv_email|suppressed']);
     case 'QUOTA_EXCEEDED':
       return new DigicertError(['request_limit_exceeded'], Math.max(1, Math.ceil((details.retryAfterMs ?? 1000) / 1000)));
     default:

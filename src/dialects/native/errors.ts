@@ -21,6 +21,9 @@ export const nativeStatus: Record<ErrorCode, number> = {
   TOKEN_EXPIRED: 410,
   TOKEN_USED: 409,
   QUOTA_EXCEEDED: 429,
+  RECIPIENT_SUPPRESSED: 422,
+  SUPPRESSION_NOT_FOUND: 404,
+  WEBHOOK_NOT_FOUND: 404,
   CONCURRENT_UPDATE: 409,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
@@ -37,5 +40,5 @@ export type RequestErrorCode =
   | 'SERVICE_UNAVAILABLE';
 
 export interface NativeErrorBody {
-  error: { code: string; message: string; field?: string; retry_after_seconds?: number };
+  error: { code: string; message: string; field?: string; retry_after_seconds?: number; recipients?: string[] };
 }

@@ -2,6 +2,8 @@ import type { ApiKeyRecord } from '../../core/accounts/port.js';
 import type { CapturedMail } from '../../core/inbox/service.js';
 import type { Account, DeliveryAttempt, Message, Verification } from '../../core/model.js';
 import type { Subject } from '../../core/subjects/model.js';
+import type { BounceRecord, Suppression } from '../../core/suppressions/port.js';
+import type { WebhookEndpoint } from '../../core/webhooks/port.js';
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
@@ -23,8 +25,11 @@ export const verificationJson = (v: Verification) => ({
   cancelled_at: iso(v.cancelledAt),
 });
 
+/** An email, or a webhook delivery (its recipient is the endpoint's id, its message_id the event's id). */
 export const messageJson = (m: Message, attempts?: DeliveryAttempt[]) => ({
   id: m.id,
+  channel: m.channel,
+  ...(m.channel === 'webhook' ? { event: m.data.type ?? null } : {}),
   verification_id: m.verificationId,
   account_id: m.accountId,
   recipient: m.recipient,
@@ -36,7 +41,7 @@ export const messageJson = (m: Message, attempts?: DeliveryAttempt[]) => ({
   attempts: m.attempts,
   next_attempt_at: m.status === 'queued' || m.status === 'deferred' ? iso(m.nextAttemptAt) : null,
   last_error: m.lastError,
-  smtp_response: m.smtpResponse,
+  response: m.response,
   sent_at: iso(m.sentAt),
   created_at: iso(m.createdAt),
   ...(attempts
@@ -125,4 +130,28 @@ export const apiKeyJson = (k: ApiKeyRecord) => ({
   hint: `…${k.hint}`,
   created_at: iso(k.createdAt),
   revoked_at: iso(k.revokedAt),
+});
+
+export const webhookJson = (e: WebhookEndpoint) => ({
+  id: e.id,
+  account_id: e.accountId,
+  url: e.url,
+  events: e.events,
+  created_at: iso(e.createdAt),
+});
+
+export const bounceJson = (b: BounceRecord) => ({
+  kind: b.kind,
+  status: b.status,
+  diagnostic: b.diagnostic,
+  received_at: iso(b.receivedAt),
+});
+
+export const suppressionJson = (x: Suppression) => ({
+  address: x.address,
+  account_id: x.accountId,
+  reason: x.reason,
+  message_id: x.messageId,
+  detail: x.detail,
+  created_at: iso(x.createdAt),
 });

@@ -17,6 +17,8 @@ const Attempt = Type.Object(
 
 const messageFields = {
   id: Type.String(),
+  channel: Type.String({ description: 'email or webhook' }),
+  event: Type.Optional(nullable('string')),
   verification_id: Type.String(),
   account_id: nullable('string'),
   recipient: Type.String(),
@@ -28,12 +30,47 @@ const messageFields = {
   attempts: Type.Integer(),
   next_attempt_at: Iso,
   last_error: nullable('string'),
-  smtp_response: nullable('string'),
+  response: nullable('string'),
   sent_at: Iso,
   created_at: Iso,
 };
 const Message = Type.Object(messageFields, closed);
-const MessageWithAttempts = Type.Object({ ...messageFields, attempt_log: Type.Array(Attempt) }, closed);
+const Bounce = Type.Object({ kind: Type.String(), status: nullable('string'), diagnostic: nullable('string'), received_at: Iso }, closed);
+const MessageWithAttempts = Type.Object({ ...messageFields, attempt_log: Type.Array(Attempt), bounces: Type.Array(Bounce) }, closed);
+
+const webhookFields = {
+  id: Type.String(),
+  account_id: Type.String(),
+  url: Type.String(),
+  events: Type.Array(Type.String()),
+  created_at: Iso,
+};
+const Webhook = Type.Object(webhookFields, closed);
+const NewWebhook = Type.Object(
+  { ...webhookFields, secret: Type.String({ description: 'whsec_...: the signing secret, in this response only' }) },
+  closed,
+);
+const Suppression = Type.Object(
+  {
+    address: Type.String(),
+    account_id: nullable('string'),
+    reason: Type.String(),
+    message_id: nullable('string'),
+    detail: nullable('string'),
+    created_at: Iso,
+  },
+  closed,
+);
+const Preview = Type.Object({ subject: Type.String(), text: Type.String(), html: Type.String(), locale: Type.String() }, closed);
+const BounceOutcome = Type.Object(
+  {
+    result: Type.String({ description: 'bounced, soft, duplicate or dropped' }),
+    messageId: Type.Optional(Type.String()),
+    kind: Type.Optional(Type.String()),
+    reason: Type.Optional(Type.String()),
+  },
+  closed,
+);
 
 const Captured = Type.Object(
   {
@@ -116,6 +153,15 @@ export const documentedResponses: Record<string, Record<number, TSchema>> = {
   'GET /v1/accounts/:id/keys/:keyId': { 200: ApiKey, ...errors },
   'DELETE /v1/accounts/:id/keys/:keyId': noContent,
   'POST /v1/accounts/:id/access-keys': { 201: NewAccessKey, ...errors },
+  'POST /v1/webhooks': { 201: NewWebhook, ...errors },
+  'GET /v1/webhooks': { 200: pageOf(Webhook), ...errors },
+  'GET /v1/webhooks/:id': { 200: Webhook, ...errors },
+  'DELETE /v1/webhooks/:id': noContent,
+  'GET /v1/webhooks/:id/deliveries': { 200: pageOf(Message), ...errors },
+  'GET /v1/suppressions': { 200: pageOf(Suppression), ...errors },
+  'DELETE /v1/suppressions/:address': noContent,
+  'GET /v1/templates/preview': { 200: Preview, ...errors },
+  'POST /v1/bounces': { 202: BounceOutcome, ...errors },
   ...Object.fromEntries(
     ['/v1/orders', '/v1/email-identities', '/v1/signups'].flatMap((path) => [
       [`POST ${path}`, { 201: Subject, ...errors }],

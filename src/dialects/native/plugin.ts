@@ -6,15 +6,22 @@ import { CoreError } from '../../core/errors.js';
 import type { FaultRegistry } from '../../core/faults/registry.js';
 import type { MessageQueries } from '../../core/messages/service.js';
 import type { SubjectService } from '../../core/subjects/service.js';
+import type { BounceService } from '../../core/suppressions/bounces.js';
+import type { SuppressionService } from '../../core/suppressions/service.js';
+import type { TemplateService } from '../../core/templates/service.js';
 import { Unavailable } from '../../core/unavailable.js';
 import type { VerificationService } from '../../core/verification/service.js';
+import type { WebhookService } from '../../core/webhooks/service.js';
 import { authenticate } from './auth.js';
 import { type NativeErrorBody, nativeStatus, type RequestErrorCode } from './errors.js';
 import { accountRoutes } from './routes/accounts.js';
 import { messageRoutes } from './routes/messages.js';
 import { sandboxRoutes } from './routes/sandbox.js';
 import { subjectRoutes } from './routes/subjects.js';
+import { suppressionRoutes } from './routes/suppressions.js';
+import { templateRoutes } from './routes/templates.js';
 import { verificationRoutes } from './routes/verifications.js';
+import { webhookRoutes } from './routes/webhooks.js';
 
 const body = (code: string, message: string, extra: Partial<NativeErrorBody['error']> = {}): NativeErrorBody => ({
   error: { code, message, ...extra },
@@ -53,6 +60,12 @@ export interface NativeDeps {
   subjects: SubjectService;
   accounts: AccountService;
   messages: MessageQueries;
+  webhooks: WebhookService;
+  suppressions: SuppressionService;
+  bounces: BounceService;
+  templates: TemplateService;
+  /** Largest bounce report accepted at POST /bounces. */
+  bounceMaxBytes: number;
   logger: Logger;
   /** Sandbox mode only. */
   faults: FaultRegistry | null;
@@ -68,6 +81,7 @@ export const sendNativeError = (logger: Logger, err: unknown, req: FastifyReques
       extra.retry_after_seconds = seconds;
     }
     if (err.code === 'UNAUTHENTICATED') reply.header('WWW-Authenticate', 'Bearer');
+    if (err.code === 'RECIPIENT_SUPPRESSED' && err.details.recipients) extra.recipients = err.details.recipients;
     return reply.code(nativeStatus[err.code]).send(body(err.code, err.message, extra));
   }
   const known = requestError(err as FastifyError);
@@ -99,4 +113,7 @@ export const nativeDialect = (deps: NativeDeps) => async (app: FastifyInstance) 
   await app.register(subjectRoutes(deps));
   await app.register(accountRoutes(deps));
   if (deps.faults) await app.register(sandboxRoutes(deps.faults));
+  await app.register(webhookRoutes(deps));
+  await app.register(suppressionRoutes(deps));
+  await app.register(templateRoutes(deps));
 };

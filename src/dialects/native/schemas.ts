@@ -1,11 +1,12 @@
 import Type from 'typebox';
-import { messageStatuses, purposes, verificationStates } from '../../core/model.js';
+import { channelIds, messageStatuses, purposes, verificationStates } from '../../core/model.js';
 
 const Email = Type.String({ minLength: 3, maxLength: 254, description: 'An email address' });
 const Locale = Type.String({ pattern: '^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8}){0,2}$', maxLength: 20 });
-const Limit = Type.String({ pattern: '^(100|[1-9][0-9]?)$', description: '1 to 100, default 20' });
-const Cursor = Type.String({ maxLength: 200 });
-const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._-]+$' });
+export const Limit = Type.String({ pattern: '^(100|[1-9][0-9]?)$', description: '1 to 100, default 20' });
+export const Cursor = Type.String({ maxLength: 200 });
+/** Ids: UUIDs, or a webhook delivery's event id and endpoint id joined by a dot. */
+const Id = Type.String({ minLength: 1, maxLength: 96, pattern: '^[A-Za-z0-9._-]+$' });
 /** Nullable as a type list, not anyOf: the response serializer then needs no validation pass. */
 const nullable = <T>(type: 'string' | 'integer') => Type.Unsafe<T | null>({ type: [type, 'null'] });
 const Iso = nullable<string>('string');
@@ -43,6 +44,7 @@ export const ListMessagesQuery = Type.Object(
   {
     verification: Type.Optional(Id),
     status: Type.Optional(Type.Union(messageStatuses.map((s) => Type.Literal(s)))),
+    channel: Type.Optional(Type.Union(channelIds.map((c) => Type.Literal(c)))),
     cursor: Type.Optional(Cursor),
     limit: Type.Optional(Limit),
   },

@@ -67,6 +67,9 @@ export const fromCore = (code: ErrorCode, field: string | undefined, endpoint: '
       return endpoint === 'smime' ? new SectigoError(smimeStateCodes[state ?? ''] ?? '-122') : new SectigoError('-160');
     case 'QUOTA_EXCEEDED':
       return new SectigoError('-42');
+    // A bounced address: for S/MIME, the address argument is not one mail can go to; for DCV, the resend did not succeed.
+    case 'RECIPIENT_SUPPRESSED':
+      return endpoint === 'smime' ? new SectigoError('-4', 'emailAddress') : new SectigoError('-160');
     case 'FORBIDDEN':
       return new SectigoError('-90', field);
     default:

@@ -5,7 +5,6 @@ import type { LoginService } from '../../core/accounts/login.js';
 import type { DcvService } from '../../core/dcv/service.js';
 import { CoreError } from '../../core/errors.js';
 import type { MailboxResendService } from '../../core/subjects/mailbox-resend.js';
-import { isInstalledTemplate } from '../../core/verification/template-ids.js';
 import { fromCore, SectigoError } from './errors.js';
 import { type Endpoint, endpointParams, parseParams } from './params.js';
 import { addressListJson, addressListText, formResponse, jsonError, type Rendered, textResponse } from './responses.js';
@@ -27,7 +26,7 @@ interface Route {
   /** How an error is written before the request says otherwise (responseFormat). */
   errorFormat: (e: SectigoError) => Rendered;
   /** Checks that need no login, after the parameter table. */
-  precheck?: (params: Params) => void;
+  precheck?: (deps: SectigoDeps, params: Params) => void;
   handle: (deps: SectigoDeps, req: FastifyRequest, params: Params, actor: Principal) => Promise<Rendered>;
 }
 
@@ -46,9 +45,10 @@ const routes: Route[] = [
     path: '/!ResendDCVEmail',
     endpoint: 'dcv',
     errorFormat: (e) => formResponse(e),
-    precheck: (p) => {
+    precheck: (deps, p) => {
       if (p.orderNumber === undefined && p.baseOrderNumber === undefined) throw new SectigoError('-3', 'orderNumber');
-      if (p.dcvTemplateID !== undefined && !isInstalledTemplate('dcv', String(Number(p.dcvTemplateID))))
+      // A set no account has is refused before the login; one of another account, after it (by the core).
+      if (p.dcvTemplateID !== undefined && !deps.dcv.isKnownTemplate(String(Number(p.dcvTemplateID))))
         throw new SectigoError('-4', 'dcvTemplateID');
     },
     handle: async (deps, req, p, actor) => {
@@ -59,6 +59,7 @@ const routes: Route[] = [
         targetField: 'dcvEmailAddress',
         requireOffer: true,
         templateId: p.dcvTemplateID === undefined ? undefined : String(Number(p.dcvTemplateID)),
+        templateField: 'dcvTemplateID',
         ip: req.ip,
       });
       return formResponse();
@@ -68,7 +69,7 @@ const routes: Route[] = [
     path: '/!GetDCVEmailAddressList',
     endpoint: 'list',
     errorFormat: (e) => textResponse(e),
-    precheck: (p) => {
+    precheck: (_deps, p) => {
       if (p.responseFormat !== undefined && p.responseFormat !== '1' && p.responseFormat !== '2')
         throw new SectigoError('-4', 'responseFormat');
     },
@@ -103,7 +104,7 @@ export const sectigoDialect = (deps: SectigoDeps) => async (app: FastifyInstance
           if (deps.requireHttps && req.protocol !== 'https') throw new SectigoError('-1');
           if (req.method !== 'POST') throw new SectigoError('-17');
           const params = parseParams(typeof req.body === 'string' ? req.body : '', endpointParams[route.endpoint]);
-          route.precheck?.(params);
+          route.precheck?.(deps, params);
           if (params.responseFormat === '2') errorFormat = jsonError;
           const login = await deps.logins.authenticate(params.loginName ?? '', params.loginPassword ?? '', req.ip);
           if (!login.ok) throw new SectigoError(login.reason === 'busy' ? '-14' : '-16');

@@ -43,6 +43,8 @@ export const message = (v: Verification, over: Partial<Message> = {}): Message =
   const id = newId();
   return {
     id,
+    channel: 'email',
+    destination: v.recipient.split('@')[1] ?? '',
     verificationId: v.id,
     accountId: v.accountId,
     recipient: v.recipient,
@@ -58,7 +60,7 @@ export const message = (v: Verification, over: Partial<Message> = {}): Message =
     leaseOwner: null,
     leaseUntil: null,
     lastError: null,
-    smtpResponse: null,
+    response: null,
     sentAt: null,
     createdAt: T0,
     ...over,

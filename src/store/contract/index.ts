@@ -8,6 +8,8 @@ import { quotaContract } from './quotas.js';
 import { raceContract } from './races.js';
 import { readsContract } from './reads.js';
 import { recordsContract } from './records.js';
+import { suppressionContract } from './suppressions.js';
+import { webhookContract } from './webhooks.js';
 
 /** Two adapter instances over one database (two connections, two pools), as two nodes would have. */
 export interface ContractTarget {
@@ -33,6 +35,8 @@ export const storeContract = (name: string, open: () => Promise<ContractTarget>)
     outboxContract(current);
     accountContract(current);
     recordsContract(current);
+    webhookContract(current);
+    suppressionContract(current);
     raceContract(current);
     consoleContract(current);
   });

@@ -18,7 +18,7 @@ export const outboxContract = (t: Target) => {
     expect(await a.outbox.complete(m.id, 'b', { result: 'sent', response: '250 ok' }, T0 + 1200)).toBe(true);
     expect(await a.messages.getMessage(m.id)).toMatchObject({
       status: 'sent',
-      smtpResponse: '250 ok',
+      response: '250 ok',
       sentAt: T0 + 1200,
       leaseOwner: null,
     });
@@ -57,5 +57,47 @@ export const outboxContract = (t: Target) => {
     const first = await a.outbox.claim('w', 3, 1000, T0);
     expect(first).toHaveLength(3);
     expect((await a.outbox.claim('w', 3, 1000, T0)).map((x) => x.id)).toHaveLength(1);
+  });
+
+  it('a success after failures clears the last error; the attempt log keeps them', async () => {
+    const { a } = t();
+    const { m } = await seedOne(a);
+    await a.outbox.claim('w', 1, 1000, T0);
+    await a.outbox.complete(m.id, 'w', { result: 'deferred', error: '451 busy', nextAttemptAt: T0 + 10 }, T0);
+    expect((await a.messages.getMessage(m.id))?.lastError).toBe('451 busy');
+    await a.outbox.claim('w', 1, 1000, T0 + 10);
+    await a.outbox.complete(m.id, 'w', { result: 'sent', response: '250 ok' }, T0 + 11);
+    expect(await a.messages.getMessage(m.id)).toMatchObject({ status: 'sent', lastError: null, response: '250 ok' });
+    expect((await a.messages.attemptsOf(m.id)).map((x) => [x.result, x.response])).toEqual([
+      ['deferred', '451 busy'],
+      ['sent', '250 ok'],
+    ]);
+  });
+
+  it('claims leave a full destination alone and give each destination at most its room', async () => {
+    const { a } = t();
+    const slow = [];
+    for (let i = 0; i < 6; i++) slow.push((await seedOne(a, { recipient: `u${i}@slow.example`, createdAt: T0 + i })).m);
+    const fine = [];
+    for (let i = 0; i < 3; i++) fine.push((await seedOne(a, { recipient: `u${i}@fine.example` })).m);
+    const room = { perDestination: { email: 2, webhook: 1 }, left: {} };
+    const first = await a.outbox.claim('w', 10, 1000, T0, room);
+    expect(first.filter((m) => m.destination === 'slow.example')).toHaveLength(2);
+    expect(first.filter((m) => m.destination === 'fine.example')).toHaveLength(2);
+    // slow.example is full here: the next claim takes only fine.example's last message.
+    const second = await a.outbox.claim('w', 10, 1000, T0, { ...room, left: { 'slow.example': 0, 'fine.example': 1 } });
+    expect(second.map((m) => m.destination)).toEqual(['fine.example']);
+    expect(await a.outbox.claim('w', 10, 1000, T0, { ...room, left: { 'slow.example': 0, 'fine.example': 0 } })).toEqual([]);
+    // Without a room, everything due is taken.
+    expect(await a.outbox.claim('x', 10, 1000, T0)).toHaveLength(4);
+  });
+
+  it('queue age: how long the oldest due message of each channel has waited', async () => {
+    const { a } = t();
+    expect(await a.messages.queueAge(T0)).toEqual({ email: 0, webhook: 0 });
+    await seedOne(a);
+    expect(await a.messages.queueAge(T0 + 5000)).toEqual({ email: 5000, webhook: 0 });
+    expect((await a.messages.listMessages({ limit: 10, channel: 'email' })).items).toHaveLength(1);
+    expect((await a.messages.listMessages({ limit: 10, channel: 'webhook' })).items).toHaveLength(0);
   });
 };

@@ -1,5 +1,5 @@
 import type { MessageFilter, MessageReads, MessageRequeue } from '../../core/messages/port.js';
-import { type AuditEvent, type MessageStatus, messageStatuses } from '../../core/model.js';
+import { type AuditEvent, type ChannelId, channelIds, type MessageStatus, messageStatuses } from '../../core/model.js';
 import * as rows from '../rows.js';
 import { Where } from '../sql-where.js';
 import { PgConnection } from './connection.js';
@@ -17,6 +17,8 @@ export class PgMessages implements MessageReads, MessageRequeue {
       .add('account_id = ?', f.accountId)
       .add('verification_id = ?', f.verificationId)
       .add('status = ?', f.status)
+      .add('channel = ?', f.channel)
+      .add('recipient = ?', f.recipient)
       .add('id < ?', rows.decodeCursor(f.cursor));
     return this.c.page('messages', where, f.limit, rows.toMessage);
   }
@@ -43,6 +45,18 @@ export class PgMessages implements MessageReads, MessageRequeue {
     const counts = new Array<number>(f.boundsMs.length + 1).fill(0);
     for (const r of await this.c.rows(sql, ...f.boundsMs, ...where.params)) counts[Number(r.bucket)] = Number(r.n);
     return counts;
+  }
+
+  async queueAge(now: number) {
+    const age = Object.fromEntries(channelIds.map((c) => [c, 0])) as Record<ChannelId, number>;
+    // Through the waiting messages' partial index: the oldest due one per channel.
+    const rs = await this.c.rows(
+      `SELECT channel, min(next_attempt_at) AS t FROM messages
+       WHERE status IN ('queued', 'deferred') AND next_attempt_at <= ? GROUP BY channel`,
+      now,
+    );
+    for (const r of rs) if (channelIds.includes(r.channel as ChannelId)) age[r.channel as ChannelId] = now - Number(r.t);
+    return age;
   }
 
   async requeueFailed(id: string, now: number, event: AuditEvent) {

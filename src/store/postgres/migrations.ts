@@ -125,4 +125,50 @@ BEGIN
 END $$;
 `,
   },
+  {
+    id: 2,
+    name: 'courier channels, webhooks, bounces and suppressions',
+    sql: `
+ALTER TABLE messages ADD COLUMN channel TEXT COLLATE "C" NOT NULL DEFAULT 'email';
+ALTER TABLE messages ADD COLUMN destination TEXT COLLATE "C" NOT NULL DEFAULT '';
+UPDATE messages SET destination = lower(substr(recipient, strpos(recipient, '@') + 1));
+ALTER TABLE messages RENAME COLUMN smtp_response TO response;
+CREATE INDEX messages_endpoint ON messages(recipient, id) WHERE channel = 'webhook';
+CREATE TABLE webhook_endpoints (
+  id TEXT COLLATE "C" PRIMARY KEY, account_id TEXT COLLATE "C" NOT NULL REFERENCES accounts(id), url TEXT COLLATE "C" NOT NULL,
+  events TEXT COLLATE "C" NOT NULL, sealed_secret TEXT COLLATE "C" NOT NULL, created_at BIGINT NOT NULL, deleted_at BIGINT
+);
+CREATE INDEX webhook_endpoints_account ON webhook_endpoints(account_id, id);
+-- Announcements expand through this key: one probe per event for an account without endpoints.
+CREATE TABLE webhook_subscriptions (
+  account_id TEXT COLLATE "C" NOT NULL, event TEXT COLLATE "C" NOT NULL,
+  endpoint_id TEXT COLLATE "C" NOT NULL REFERENCES webhook_endpoints(id), PRIMARY KEY (account_id, event, endpoint_id)
+);
+-- account_key: the account's id, or '' for mail of no account (sign-ups).
+CREATE TABLE suppressions (
+  id TEXT COLLATE "C" PRIMARY KEY, account_key TEXT COLLATE "C" NOT NULL, address TEXT COLLATE "C" NOT NULL,
+  reason TEXT COLLATE "C" NOT NULL, message_id TEXT COLLATE "C", detail TEXT COLLATE "C", created_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX suppressions_address ON suppressions(account_key, address);
+CREATE INDEX suppressions_account ON suppressions(account_key, id);
+CREATE TABLE bounces (
+  message_id TEXT COLLATE "C" NOT NULL REFERENCES messages(id), seq INTEGER NOT NULL, kind TEXT COLLATE "C" NOT NULL,
+  status TEXT COLLATE "C", diagnostic TEXT COLLATE "C", received_at BIGINT NOT NULL, PRIMARY KEY (message_id, seq)
+);
+-- A batch's emails against the suppression lists, inside the batch's own statement: RV003 (its
+-- message the suppressed recipients, one a line) undoes the whole statement.
+CREATE FUNCTION reverify_unsuppressed(account_keys TEXT[], addresses TEXT[], recipients TEXT[]) RETURNS BOOLEAN
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+  hit TEXT[];
+BEGIN
+  SELECT array_agg(DISTINCT x.r) INTO hit
+  FROM unnest(account_keys, addresses, recipients) AS x(k, a, r) JOIN suppressions s ON s.account_key = x.k AND s.address = x.a;
+  IF hit IS NOT NULL THEN
+    RAISE EXCEPTION USING ERRCODE = 'RV003', MESSAGE = array_to_string(hit, E'\\n');
+  END IF;
+  RETURN TRUE;
+END $$;
+`,
+  },
 ];

@@ -12,8 +12,10 @@ import { PgQuotas } from './quotas.js';
 import { PgRequests } from './requests.js';
 import { PgSettings } from './settings.js';
 import { PgSubjects } from './subjects.js';
+import { PgSuppressions } from './suppressions.js';
 import { PgTransactor } from './transactor.js';
 import { PgVerifications } from './verifications.js';
+import { PgWebhooks } from './webhooks.js';
 
 /** The PostgreSQL adapter: one object per domain over one pool. Any number of nodes may share the database. */
 export const postgresStore = (c: PgConnection): Store => ({
@@ -30,6 +32,8 @@ export const postgresStore = (c: PgConnection): Store => ({
   dcv: new PgDcv(c),
   audit: new PgAudit(c),
   inbox: new PgInbox(c),
+  webhooks: new PgWebhooks(c),
+  suppressions: new PgSuppressions(c),
   health: {
     async ready() {
       try {

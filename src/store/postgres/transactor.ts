@@ -2,6 +2,7 @@ import pg from 'pg';
 import type { Change, CommitResult, Transactor, WriteBatch } from '../../core/unit-of-work.js';
 import { chargedKeys, quotaChecks } from '../quota.js';
 import * as rows from '../rows.js';
+import { announceSql } from './announce.js';
 import { isConflict, PgConnection, type Querier, Rollback, type Row } from './connection.js';
 import { checkQuota, quotaLockIds } from './quotas.js';
 
@@ -35,15 +36,29 @@ const insert = (table: string, batch: Row[]): Part[] => {
   return [{ sql, params }];
 };
 
-/** The quota part: `reverify_charge` (see the migrations) locks the keys, counts, refuses or charges. */
-const quotaPart = (b: WriteBatch): Part | null => {
+/** The suppression part: `reverify_unsuppressed` raises RV003 naming the batch's emails to suppressed addresses. */
+const suppressionPart = (b: WriteBatch): Part | null => {
+  const emails = (b.messages ?? []).filter((m) => m.channel === 'email');
+  if (emails.length === 0) return null;
+  return {
+    sql: 'SELECT reverify_unsuppressed(?::text[], ?::text[], ?::text[]) AS ok',
+    params: [emails.map((m) => m.accountId ?? ''), emails.map((m) => m.recipient.toLowerCase()), emails.map((m) => m.recipient)],
+  };
+};
+
+/**
+ * The quota part: `reverify_charge` (see the migrations) locks the keys, counts, refuses or charges.
+ * It runs only after the suppression check (`s`), so a suppressed address is refused as such first.
+ */
+const quotaPart = (b: WriteBatch, afterSuppression: boolean): Part | null => {
   if (!b.quota) return null;
   const { sends, at, enforce } = b.quota;
   const charges = chargedKeys(sends);
   const checks = enforce ? quotaChecks(sends) : [];
   if (charges.length === 0 && checks.length === 0) return null;
+  const call = 'reverify_charge(?::int[], ?::text[], ?::bigint[], ?::int[], ?::int[], ?::text[], ?, ?)';
   return {
-    sql: 'SELECT reverify_charge(?::int[], ?::text[], ?::bigint[], ?::int[], ?::int[], ?::text[], ?, ?) AS ok',
+    sql: afterSuppression ? `SELECT CASE WHEN (SELECT ok FROM s) THEN ${call} END AS ok` : `SELECT ${call} AS ok`,
     params: [
       quotaLockIds(checks.map((c) => c.rule.key)),
       checks.map((c) => c.rule.key),
@@ -83,6 +98,7 @@ const writesOf = (b: WriteBatch, afterQuota: string): Part[] => {
       : []),
     ...insert('messages', (b.messages ?? []).map(rows.messageRow)),
     ...insert('events', (b.events ?? []).map(rows.eventRow)),
+    ...[announceSql(b.announce ?? [])].flatMap((a) => (a ? [a] : [])),
   ];
 };
 
@@ -116,21 +132,24 @@ export class PgTransactor implements Transactor {
           ? { ok: false, reason: 'conflict' }
           : { ok: false, reason: 'quota', rule: verdict.rule, retryAfterMs: verdict.retryAfterMs };
       }
+      if (sqlState(e) === 'RV003') return { ok: false, reason: 'suppressed', recipients: (e as Error).message.split('\n') };
       if (isConflict(e) || sqlState(e) === 'RV002') return { ok: false, reason: 'conflict' };
       throw e;
     }
   }
 
   private async commitAtOnce(batch: WriteBatch): Promise<CommitResult> {
-    const quota = quotaPart(batch);
+    const suppression = suppressionPart(batch);
+    const quota = quotaPart(batch, suppression !== null);
     const parts = [
+      ...(suppression ? [{ ...suppression, name: 's' }] : []),
       ...(quota ? [{ ...quota, name: 'q' }] : []),
       ...writesOf(batch, quota ? ' AND (SELECT ok FROM q)' : '').map((p, i) => ({ ...p, name: `w${i}` })),
     ];
     if (parts.length === 0) return { ok: true };
     const guarded = parts.filter((p) => p.guarded).map((p) => `(SELECT count(*) FROM ${p.name})`);
     const sql = `WITH ${parts.map((p) => `${p.name} AS (${p.sql})`).join(', ')}
-      SELECT reverify_guard(?, ${guarded.join(' + ') || '0'}) AS guarded${quota ? ', (SELECT ok FROM q) AS charged' : ''}`;
+      SELECT reverify_guard(?, ${guarded.join(' + ') || '0'}) AS guarded${suppression ? ', (SELECT ok FROM s) AS unsuppressed' : ''}${quota ? ', (SELECT ok FROM q) AS charged' : ''}`;
     await this.c.one(sql, ...parts.flatMap((p) => p.params), guarded.length);
     return { ok: true };
   }
@@ -138,7 +157,9 @@ export class PgTransactor implements Transactor {
   /** The rare batch that changes one row twice: each write a statement of its own, in one transaction. */
   private async commitStepwise(batch: WriteBatch): Promise<CommitResult> {
     return this.c.tx<CommitResult>(async (q: Querier) => {
-      const quota = quotaPart(batch);
+      const suppression = suppressionPart(batch);
+      if (suppression) await q.one(suppression.sql, ...suppression.params);
+      const quota = quotaPart(batch, false);
       if (quota) await q.one(quota.sql, ...quota.params);
       for (const p of writesOf(batch, '')) {
         if ((await q.run(p.sql, ...p.params)) !== 1 && p.guarded) throw new Rollback<CommitResult>({ ok: false, reason: 'conflict' });

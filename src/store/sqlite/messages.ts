@@ -1,5 +1,5 @@
 import type { MessageFilter, MessageReads, MessageRequeue } from '../../core/messages/port.js';
-import { type AuditEvent, type MessageStatus, messageStatuses } from '../../core/model.js';
+import { type AuditEvent, type ChannelId, channelIds, type MessageStatus, messageStatuses } from '../../core/model.js';
 import * as rows from '../rows.js';
 import { Where } from '../sql-where.js';
 import type { SqliteConnection } from './connection.js';
@@ -17,6 +17,8 @@ export class SqliteMessages implements MessageReads, MessageRequeue {
       .add('account_id = ?', f.accountId)
       .add('verification_id = ?', f.verificationId)
       .add('status = ?', f.status)
+      .add('channel = ?', f.channel)
+      .add('recipient = ?', f.recipient)
       .add('id < ?', rows.decodeCursor(f.cursor));
     return this.c.page('messages', where, f.limit, rows.toMessage);
   }
@@ -52,5 +54,18 @@ export class SqliteMessages implements MessageReads, MessageRequeue {
       this.c.insert('events', rows.eventRow(event));
       return true;
     });
+  }
+
+  async queueAge(now: number) {
+    const age = Object.fromEntries(channelIds.map((c) => [c, 0])) as Record<ChannelId, number>;
+    // In the due index's order: the first row of the channel is its oldest, found without a sort.
+    const sql =
+      'SELECT next_attempt_at AS t FROM messages WHERE status = ? AND channel = ? AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT 1';
+    for (const channel of channelIds)
+      for (const status of ['queued', 'deferred']) {
+        const r = this.c.one(sql, status, channel, now);
+        if (r) age[channel] = Math.max(age[channel], now - Number(r.t));
+      }
+    return age;
   }
 }

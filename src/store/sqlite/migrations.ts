@@ -112,4 +112,39 @@ CREATE TABLE queued_requests (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    id: 5,
+    name: 'courier channels, webhooks, bounces and suppressions',
+    sql: `
+ALTER TABLE messages ADD COLUMN channel TEXT NOT NULL DEFAULT 'email';
+ALTER TABLE messages ADD COLUMN destination TEXT NOT NULL DEFAULT '';
+UPDATE messages SET destination = lower(substr(recipient, instr(recipient, '@') + 1));
+ALTER TABLE messages RENAME COLUMN smtp_response TO response;
+-- Claims skip destinations out of room without reading the rows.
+DROP INDEX messages_due;
+CREATE INDEX messages_due ON messages(status, next_attempt_at, destination);
+CREATE INDEX messages_endpoint ON messages(recipient, id) WHERE channel = 'webhook';
+CREATE TABLE webhook_endpoints (
+  id TEXT PRIMARY KEY, account_id TEXT NOT NULL REFERENCES accounts(id), url TEXT NOT NULL, events TEXT NOT NULL,
+  sealed_secret TEXT NOT NULL, created_at INTEGER NOT NULL, deleted_at INTEGER
+) WITHOUT ROWID;
+CREATE INDEX webhook_endpoints_account ON webhook_endpoints(account_id, id);
+-- Announcements expand through this key: one probe per event for an account without endpoints.
+CREATE TABLE webhook_subscriptions (
+  account_id TEXT NOT NULL, event TEXT NOT NULL, endpoint_id TEXT NOT NULL REFERENCES webhook_endpoints(id),
+  PRIMARY KEY (account_id, event, endpoint_id)
+) WITHOUT ROWID;
+-- account_key: the account's id, or '' for mail of no account (sign-ups).
+CREATE TABLE suppressions (
+  id TEXT PRIMARY KEY, account_key TEXT NOT NULL, address TEXT NOT NULL, reason TEXT NOT NULL, message_id TEXT,
+  detail TEXT, created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX suppressions_address ON suppressions(account_key, address);
+CREATE INDEX suppressions_account ON suppressions(account_key, id);
+CREATE TABLE bounces (
+  message_id TEXT NOT NULL REFERENCES messages(id), seq INTEGER NOT NULL, kind TEXT NOT NULL, status TEXT,
+  diagnostic TEXT, received_at INTEGER NOT NULL, PRIMARY KEY (message_id, seq)
+) WITHOUT ROWID;
+`,
+  },
 ];

@@ -12,8 +12,10 @@ import { SqliteQuotas } from './quotas.js';
 import { SqliteRequests } from './requests.js';
 import { SqliteSettings } from './settings.js';
 import { SqliteSubjects } from './subjects.js';
+import { SqliteSuppressions } from './suppressions.js';
 import { SqliteTransactor } from './transactor.js';
 import { SqliteVerifications } from './verifications.js';
+import { SqliteWebhooks } from './webhooks.js';
 
 /** The SQLite adapter: one object per domain over one connection and its group-commit queue. */
 export const sqliteStore = (db: Db): Store => {
@@ -32,6 +34,8 @@ export const sqliteStore = (db: Db): Store => {
     dcv: new SqliteDcv(c),
     audit: new SqliteAudit(c),
     inbox: new SqliteInbox(c),
+    webhooks: new SqliteWebhooks(c),
+    suppressions: new SqliteSuppressions(c),
     health: {
       async ready() {
         try {

@@ -3,9 +3,10 @@ import { chargedKeys, evaluateQuota } from '../quota.js';
 import * as rows from '../rows.js';
 import { Abort, isConstraintError, type Row, type SqliteConnection } from './connection.js';
 import { chargeReader } from './quotas.js';
+import { announceTx } from './webhooks.js';
 
 /**
- * Applies write batches through the group-commit queue. Within a batch: the quota check first, then
+ * Applies write batches through the group-commit queue. Within a batch: the suppression and quota checks first, then
  * the version-guarded updates (the first of them can still refuse cleanly, having written nothing),
  * then every insert.
  */
@@ -26,7 +27,24 @@ export class SqliteTransactor implements Transactor {
     if (done.changes === 0) throw new Abort({ ok: false, reason: 'conflict' }, !wroteBefore);
   }
 
+  /** The batch's email recipients on their account's suppression list. */
+  private suppressed(b: WriteBatch): string[] {
+    const found = new Set<string>();
+    for (const m of b.messages ?? []) {
+      if (m.channel !== 'email') continue;
+      const hit = this.c.one(
+        'SELECT 1 AS hit FROM suppressions WHERE account_key = ? AND address = ?',
+        m.accountId ?? '',
+        m.recipient.toLowerCase(),
+      );
+      if (hit) found.add(m.recipient);
+    }
+    return [...found];
+  }
+
   private readonly apply = (b: WriteBatch): void => {
+    const suppressed = this.suppressed(b);
+    if (suppressed.length > 0) throw new Abort({ ok: false, reason: 'suppressed', recipients: suppressed });
     if (b.quota?.enforce) {
       const verdict = evaluateQuota(b.quota.sends, b.quota.at, chargeReader(this.c));
       if (!verdict.ok) throw new Abort({ ok: false, reason: 'quota', rule: verdict.rule, retryAfterMs: verdict.retryAfterMs });
@@ -54,6 +72,7 @@ export class SqliteTransactor implements Transactor {
     }
     for (const m of b.messages ?? []) this.c.insert('messages', rows.messageRow(m));
     for (const e of b.events ?? []) this.c.insert('events', rows.eventRow(e));
+    announceTx(this.c, b.announce ?? []);
   };
 
   async commit(batch: WriteBatch): Promise<CommitResult> {

@@ -13,6 +13,7 @@ const statusHelp: Record<MessageStatus, string> = {
   deferred: 'will be tried again',
   failed: 'given up; can be retried',
   suppressed: 'not sent: no longer needed',
+  bounced: 'delivered, then bounced back',
 };
 
 /** Where a Retry returns to: a console page only. */
@@ -30,7 +31,7 @@ export const messageRoutes = (deps: ConsoleDeps) => async (app: FastifyInstance)
     const rows = page.items.map(
       (m) => html`<tr><td><a href="/console/verifications/${m.verificationId}">${m.recipient}</a></td><td>${stateBadge(m.status)}</td>
 <td>${String(m.attempts)}</td><td>${m.status === 'deferred' || m.status === 'queued' ? when(m.nextAttemptAt) : html`<span class="muted">-</span>`}</td>
-<td class="mono">${m.status === 'sent' ? (m.smtpResponse ?? '') : (m.lastError ?? '')}</td><td>${when(m.createdAt)}</td>
+<td class="mono">${m.status === 'sent' ? (m.response ?? '') : (m.lastError ?? '')}</td><td>${when(m.createdAt)}</td>
 <td>${m.status === 'failed' && canSend ? postButton(`/console/messages/${m.id}/retry`, 'Retry', csrf, { name: `Retry the email to ${m.recipient}` }) : html``}</td></tr>`,
     );
     const countItems = messageStatuses.map(

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Static } from 'typebox';
-import { inboxJson, messageJson } from '../mapper.js';
+import { bounceJson, inboxJson, messageJson } from '../mapper.js';
 import type { NativeDeps } from '../plugin.js';
 import { IdParams, InboxQuery, ListMessagesQuery, pageLimit } from '../schemas.js';
 
@@ -13,6 +13,7 @@ export const messageRoutes = (deps: NativeDeps) => async (app: FastifyInstance) 
       const page = await deps.messages.list(req.actor, {
         verificationId: q.verification,
         status: q.status,
+        channel: q.channel,
         cursor: q.cursor,
         limit: pageLimit(q.limit),
       });
@@ -24,8 +25,8 @@ export const messageRoutes = (deps: NativeDeps) => async (app: FastifyInstance) 
     '/messages/:id',
     { schema: { tags: ['messages'], summary: 'Get a message with every delivery attempt', params: IdParams } },
     async (req) => {
-      const { message, attempts } = await deps.messages.get(req.actor, req.params.id);
-      return messageJson(message, attempts);
+      const { message, attempts, bounces } = await deps.messages.get(req.actor, req.params.id);
+      return { ...messageJson(message, attempts), bounces: bounces.map(bounceJson) };
     },
   );
 

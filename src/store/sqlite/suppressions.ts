@@ -1,0 +1,57 @@
+import {
+  type BounceRecord,
+  type HardBounceEffects,
+  MAX_BOUNCES_PER_MESSAGE,
+  type SuppressionFilter,
+  type SuppressionPersister,
+} from '../../core/suppressions/port.js';
+import * as rows from '../rows.js';
+import { Where } from '../sql-where.js';
+import type { SqliteConnection } from './connection.js';
+import { announceTx } from './webhooks.js';
+
+export class SqliteSuppressions implements SuppressionPersister {
+  constructor(private readonly c: SqliteConnection) {}
+
+  async listSuppressions(f: SuppressionFilter) {
+    const where = new Where()
+      .add('account_key = ?', f.accountId === undefined ? undefined : (f.accountId ?? ''))
+      .add('address = ?', f.address)
+      .add('id < ?', rows.decodeCursor(f.cursor));
+    return this.c.page('suppressions', where, f.limit, rows.toSuppression);
+  }
+
+  async liftSuppression(accountId: string | null, address: string) {
+    return this.c.writes.run(
+      () => this.c.stmt('DELETE FROM suppressions WHERE account_key = ? AND address = ?').run(accountId ?? '', address).changes > 0,
+    );
+  }
+
+  async recordBounce(b: BounceRecord, hard: HardBounceEffects | null) {
+    return this.c.writes.run(() => {
+      const kept = Number(this.c.one('SELECT count(*) AS n FROM bounces WHERE message_id = ?', b.messageId)?.n ?? 0);
+      // Soft bounces stop at the limit; the one hard bounce that ends a message is always kept.
+      if (!hard && kept >= MAX_BOUNCES_PER_MESSAGE) return 'limit' as const;
+      if (hard) {
+        const marked = this.c
+          .stmt("UPDATE messages SET status = 'bounced', last_error = ? WHERE id = ? AND status != 'bounced'")
+          .run(`bounced: ${hard.suppression.detail ?? 'hard bounce'}`, b.messageId);
+        if (marked.changes === 0) return 'duplicate' as const;
+        this.c
+          .stmt(
+            `INSERT INTO suppressions (id, account_key, address, reason, message_id, detail, created_at)
+             VALUES (@id, @account_key, @address, @reason, @message_id, @detail, @created_at) ON CONFLICT (account_key, address) DO NOTHING`,
+          )
+          .run(rows.suppressionRow(hard.suppression));
+        for (const e of hard.events) this.c.insert('events', rows.eventRow(e));
+        announceTx(this.c, hard.announce);
+      }
+      this.c.insert('bounces', { ...rows.bounceRow(b), seq: kept + 1 });
+      return 'recorded' as const;
+    });
+  }
+
+  async bouncesOf(messageId: string) {
+    return this.c.all('SELECT * FROM bounces WHERE message_id = ? ORDER BY seq', messageId).map(rows.toBounce);
+  }
+}
