@@ -174,3 +174,63 @@ describe('outside the sandbox', () => {
     }
   });
 });
+
+describe('mail faults in the sandbox', () => {
+  let sb: Sandbox;
+  beforeAll(async () => {
+    sb = await startSandbox({ builtIn: false, settings: { resendCooldown: 0, courierRetryBaseMs: 20, courierRetryMaxMs: 50 } });
+  });
+  afterAll(async () => sb.close());
+
+  const admin = (method: string, path: string, body?: unknown) =>
+    fetch(`${sb.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${sb.adminToken}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    }).then(async (r) => {
+      const text = await r.text();
+      return { status: r.status, json: text ? JSON.parse(text) : null };
+    });
+
+  /** A verification's one message, once the courier has come to rest with it. */
+  const settled = async (verificationId: string) => {
+    for (const deadline = Date.now() + 10_000; ; ) {
+      const m = (await admin('GET', `/v1/messages?verification=${verificationId}`)).json.items[0];
+      if (m && ['sent', 'failed', 'bounced'].includes(m.status)) return (await admin('GET', `/v1/messages/${m.id}`)).json;
+      if (Date.now() > deadline) throw new Error(`message of ${verificationId} still ${m?.status}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+
+  it('defer: 451 once, then delivered on the retry', async () => {
+    sb.faults.add({ target: 'mail', effect: { kind: 'defer' }, count: 1 });
+    const v = (await admin('POST', '/v1/verifications', { recipient: 'deferred@example.com', purpose: 'email_ownership' })).json;
+    const m = await settled(v.id);
+    expect(m.status).toBe('sent');
+    expect(m.attempt_log.map((a: { result: string; response: string }) => [a.result, a.response.slice(0, 3)])).toEqual([
+      ['deferred', '451'],
+      ['sent', '250'],
+    ]);
+  });
+
+  it('fail: 550, failed at once and never tried again', async () => {
+    sb.faults.add({ target: 'mail', effect: { kind: 'fail' }, count: 1 });
+    const v = (await admin('POST', '/v1/verifications', { recipient: 'refused@example.com', purpose: 'email_ownership' })).json;
+    const m = await settled(v.id);
+    expect([m.status, m.attempts, m.last_error.slice(0, 3)]).toEqual(['failed', 1, '550']);
+  });
+
+  it('bounce: delivered, then bounced; the address is suppressed and the next send refused until lifted', async () => {
+    sb.faults.add({ target: 'mail', effect: { kind: 'bounce' }, count: 1 });
+    const v = (await admin('POST', '/v1/verifications', { recipient: 'gone@example.com', purpose: 'email_ownership' })).json;
+    for (const deadline = Date.now() + 10_000; (await settled(v.id)).status !== 'bounced'; ) {
+      if (Date.now() > deadline) throw new Error('never bounced');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect((await sb.inbox.list({ to: 'gone@example.com' })).length).toBe(1);
+    const again = await admin('POST', `/v1/verifications/${v.id}/resend`, {});
+    expect([again.status, again.json.error.code]).toEqual([422, 'RECIPIENT_SUPPRESSED']);
+    expect((await admin('DELETE', '/v1/suppressions/gone%40example.com')).status).toBe(204);
+    expect((await admin('POST', `/v1/verifications/${v.id}/resend`, {})).status).toBe(202);
+  });
+});

@@ -10,6 +10,7 @@ import { EmailChannel, type MailRenderer } from '../courier/email/channel.js';
 import { parseSmtpRoute, TransportRouter } from '../courier/email/router.js';
 import type { Outbox } from '../courier/outbox-port.js';
 import { CaptureTransport } from '../courier/transports/capture.js';
+import type { SandboxMailFaults } from '../courier/transports/sandbox-faults.js';
 import { type DkimKey, SmtpTransport } from '../courier/transports/smtp.js';
 import type { MailTransport } from '../courier/transports/transport.js';
 import { WebhookChannel } from '../courier/webhooks/channel.js';
@@ -27,10 +28,14 @@ export interface CourierSetup {
   dkim: DkimKey | null;
   endpoints: Pick<WebhookPersister, 'getEndpoint'>;
   webhookPolicy: AddressPolicy;
+  /** Sandbox only: mail faults between the channel and its transports. */
+  mailFaults: SandboxMailFaults | null;
 }
 
-const transportFor = (url: string, s: CourierSetup, clock: Clock): MailTransport =>
-  url === 'capture:' ? new CaptureTransport(s.inbox, () => clock.now()) : new SmtpTransport(url, { dkim: s.dkim });
+const transportFor = (url: string, s: CourierSetup, clock: Clock): MailTransport => {
+  const transport = url === 'capture:' ? new CaptureTransport(s.inbox, () => clock.now()) : new SmtpTransport(url, { dkim: s.dkim });
+  return s.mailFaults ? s.mailFaults.wrap(transport) : transport;
+};
 
 /** The courier with its channels, from settings: email over SMTP routes (or capture), and webhooks. */
 export const createCourier = (settings: Settings, s: CourierSetup): Courier => {
@@ -78,6 +83,7 @@ export const createCourier = (settings: Settings, s: CourierSetup): Courier => {
     },
     onResult: (r) => {
       if (r.channel === 'email') s.metrics.messages.inc({ result: r.result });
+      if (r.channel === 'email' && r.result === 'sent') s.mailFaults?.delivered(r.message);
       s.metrics.deliveries.inc({ channel: r.channel, result: r.result });
       s.metrics.deliveryLatency.observe({ channel: r.channel }, r.durationMs / 1000);
       if (r.channel === 'webhook' && r.result !== 'sent' && r.result !== 'suppressed')

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Settings } from '../config/settings.js';
 import { Authenticator } from '../core/access/authenticator.js';
 import { ConsoleSessions } from '../core/access/console-sessions.js';
+import { OPERATOR } from '../core/access/permissions.js';
 import { HashGate } from '../core/accounts/hash-gate.js';
 import { LoginService } from '../core/accounts/login.js';
 import { AccountService } from '../core/accounts/service.js';
@@ -34,6 +35,7 @@ import { WebhookService } from '../core/webhooks/service.js';
 import type { Courier } from '../courier/dispatcher.js';
 import { loadDkimKey } from '../courier/email/dkim.js';
 import { TemplateRegistry } from '../courier/templates/registry.js';
+import { SandboxMailFaults } from '../courier/transports/sandbox-faults.js';
 import { internalErrorCode, isFaultCode } from '../dialects/fault-answers.js';
 import { DnsDcvResolver } from '../dns/dcv-resolver.js';
 import type { Store } from '../store/store.js';
@@ -160,7 +162,9 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
   const templates = new TemplateRegistry(overrides, async (id) => (await store.accounts.getAccount(id))?.name ?? null);
   const webhookPolicy: AddressPolicy = { sandbox: settings.sandbox, allowedNetworks: settings.webhookAllowedNetworks };
   const faults = settings.sandbox ? sandboxFaults(settings, clock) : null;
+  const mailFaults = faults ? new SandboxMailFaults(faults) : null;
   const courier = createCourier(settings, {
+    mailFaults,
     outbox: store.outbox,
     inbox,
     keys,
@@ -255,6 +259,17 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
   const messages = new MessageQueries(store.messages, inbox, store.suppressions);
   const suppressions = new SuppressionService(store.suppressions, store.accounts);
   const { bounces, intake: bounceIntake } = createBounces(settings, { store, clock, logger, metrics, newId, wake: () => courier.wake() });
+  mailFaults?.bounceThrough((m) =>
+    bounces
+      .report(OPERATOR, {
+        messageId: m.id,
+        recipient: m.recipient,
+        kind: 'hard',
+        status: '5.1.1',
+        diagnostic: 'Sandbox fault: the mailbox does not exist',
+      })
+      .catch((err: unknown) => logger.error({ err }, 'sandbox bounce failed')),
+  );
   const replayGuard = new ReplayGuard(store.nonces, store.quotas, clock);
   const consoleSessions = new ConsoleSessions({
     authenticator,
