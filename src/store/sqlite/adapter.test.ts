@@ -31,3 +31,22 @@ it('creates the database file readable by its owner only', async () => {
   await opened.store.health.close();
   rmSync(dir, { recursive: true, force: true });
 });
+
+it('after a while of writes, a worker thread checkpoints the WAL into the database file, off the event loop', async () => {
+  const { eventually } = await import('../../../test/helpers/eventually.js');
+  const { seedOne } = await import('../contract/entities.js');
+  const dir = mkdtempSync(join(tmpdir(), 'reverify-store-'));
+  const file = join(dir, 'ckpt.db');
+  const opened = openSqliteStore(file);
+  await opened.migrate();
+  for (let i = 0; i < 500; i++) await seedOne(opened.store);
+  const before = statSync(file).size;
+  for (let i = 0; i < 100; i++) await seedOne(opened.store);
+  // The writer's own checkpoint now waits for 10,000 pages: what reaches the file from here is the worker's doing.
+  await eventually(
+    () => statSync(file).size,
+    (size) => size > before,
+  );
+  await opened.store.health.close();
+  rmSync(dir, { recursive: true, force: true });
+});

@@ -1,6 +1,7 @@
 import type { Store } from '../store.js';
 import { SqliteAccounts } from './accounts.js';
 import { SqliteAudit } from './audit.js';
+import { BackgroundCheckpointer } from './checkpointer.js';
 import { SqliteConnection } from './connection.js';
 import { type Db, isMigrated, migrate, openDatabase } from './database.js';
 import { SqliteDcv } from './dcv.js';
@@ -18,8 +19,10 @@ import { SqliteVerifications } from './verifications.js';
 import { SqliteWebhooks } from './webhooks.js';
 
 /** The SQLite adapter: one object per domain over one connection and its group-commit queue. */
-export const sqliteStore = (db: Db): Store => {
+export const sqliteStore = (db: Db, file = ':memory:'): Store => {
   const c = new SqliteConnection(db);
+  const checkpointer = new BackgroundCheckpointer(db, file);
+  c.writes.after(500, () => checkpointer.start());
   return {
     transactor: new SqliteTransactor(c),
     verifications: new SqliteVerifications(c),
@@ -46,6 +49,7 @@ export const sqliteStore = (db: Db): Store => {
       },
       async close() {
         await c.writes.drain();
+        await checkpointer.stop();
         db.close();
       },
     },
@@ -54,5 +58,5 @@ export const sqliteStore = (db: Db): Store => {
 
 export const openSqliteStore = (file: string): { store: Store; migrate(): Promise<number[]> } => {
   const db = openDatabase(file);
-  return { store: sqliteStore(db), migrate: async () => migrate(db) };
+  return { store: sqliteStore(db, file), migrate: async () => migrate(db) };
 };

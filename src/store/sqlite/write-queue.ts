@@ -19,11 +19,19 @@ const GROUP_WINDOW_MS = 1;
 export class WriteQueue {
   private queue: Pending[] = [];
   private scheduled = false;
+  /** Transactions committed so far. */
+  commits = 0;
+  private milestone: { at: number; run: () => void } | null = null;
 
   constructor(
     private readonly db: Db,
     private readonly isClean: (error: unknown) => boolean,
   ) {}
+
+  /** Runs `run` once, after `commits` transactions. */
+  after(commits: number, run: () => void): void {
+    this.milestone = { at: commits, run };
+  }
 
   run<T>(fn: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -42,6 +50,12 @@ export class WriteQueue {
 
   private flush(): void {
     this.scheduled = false;
+    this.commits++;
+    if (this.milestone && this.commits >= this.milestone.at) {
+      const { run } = this.milestone;
+      this.milestone = null;
+      run();
+    }
     const items = this.queue;
     this.queue = [];
     const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];

@@ -1,0 +1,62 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type { Db } from './database.js';
+
+/** Runs in the worker: its own connection, a PASSIVE checkpoint every interval, a last one when told to stop. */
+const workerSource = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.module);
+const db = new Database(workerData.file);
+db.pragma('busy_timeout = 100');
+const checkpoint = () => { try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {} };
+const timer = setInterval(checkpoint, workerData.intervalMs);
+parentPort.on('message', (m) => {
+  if (m !== 'stop') return;
+  clearInterval(timer);
+  checkpoint();
+  db.close();
+  parentPort.close();
+});
+`;
+
+/** Pages the WAL may reach before the writer checkpoints itself (a bound should the worker fall behind). */
+const WRITER_CHECKPOINT_PAGES = 10_000;
+
+/**
+ * Copies the WAL back into the database file from a worker thread, so that no request waits for a
+ * checkpoint (SQLite's own runs inside whichever commit crosses 1,000 pages, on the event loop, and
+ * showed as p99 spikes under load). A PASSIVE checkpoint never blocks the writer. Started once the
+ * store has been written to a while; a store that stays quiet (tests, the CLI) never starts a thread.
+ */
+export class BackgroundCheckpointer {
+  private worker: Worker | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly file: string,
+    private readonly intervalMs = 200,
+  ) {}
+
+  start(): void {
+    if (this.worker || this.file === ':memory:') return;
+    this.worker = new Worker(workerSource, {
+      eval: true,
+      workerData: { module: createRequire(import.meta.url).resolve('better-sqlite3'), file: this.file, intervalMs: this.intervalMs },
+    });
+    this.worker.unref();
+    // If the worker dies, the writer's own checkpoints (at a higher bound) keep the WAL in check.
+    this.worker.on('error', () => {
+      this.worker = null;
+    });
+    this.db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
+  }
+
+  async stop(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    if (!worker) return;
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    worker.postMessage('stop');
+    await exited;
+  }
+}
