@@ -43,8 +43,13 @@ export interface Verification {
 export interface TokenRecord {
   id: string;
   verificationId: string;
-  /** Keyed hash of the token: the only form it is looked up by. */
-  hash: string;
+  /**
+   * Keyed hash of the whole token, for tokens issued before split tokens (looked up by it); null for
+   * a split token, which is found by its id and checked against `verifier`.
+   */
+  hash: string | null;
+  /** Keyed hash of a split token's secret part; null for an older token. */
+  verifier: string | null;
   /** AES-256-GCM ciphertext, so the courier can render it at dispatch time; cleared once useless. */
   sealed: string | null;
   expiresAt: number;

@@ -63,6 +63,7 @@ export const tokenRow = (t: TokenRecord): Row => ({
   id: t.id,
   verification_id: t.verificationId,
   hash: t.hash,
+  verifier: t.verifier,
   sealed: t.sealed,
   expires_at: t.expiresAt,
   used_at: t.usedAt,
@@ -72,7 +73,8 @@ export const tokenRow = (t: TokenRecord): Row => ({
 export const toToken = (r: Row): TokenRecord => ({
   id: String(r.id),
   verificationId: String(r.verification_id),
-  hash: String(r.hash),
+  hash: strOrNull(r.hash),
+  verifier: strOrNull(r.verifier),
   sealed: strOrNull(r.sealed),
   expiresAt: num(r.expires_at),
   usedAt: numOrNull(r.used_at),

@@ -1,7 +1,8 @@
 import { CoreError } from '../errors.js';
 import type { AuditEvent, Message, Purpose, TokenRecord, Verification, VerificationState } from '../model.js';
-import { keyedHash, randomToken, type ServerKeys, seal } from '../secrets.js';
+import { keyedHash, type ServerKeys, seal } from '../secrets.js';
 import type { Policies } from './policies.js';
+import { issueSplitToken } from './split-token.js';
 
 /** What the pure lifecycle steps need besides their input: keys, policies, ids and the time. */
 export interface LifecycleContext {
@@ -19,11 +20,13 @@ export const effectiveState = (v: Verification, now: number): VerificationState 
   v.state === 'pending' && v.expiresAt <= now ? 'expired' : v.state;
 
 export const issueToken = (ctx: LifecycleContext, verificationId: string): TokenRecord => {
-  const value = randomToken();
+  const id = ctx.newId();
+  const { value, verifier } = issueSplitToken(ctx.keys, id);
   return {
-    id: ctx.newId(),
+    id,
     verificationId,
-    hash: hashToken(ctx.keys, value),
+    hash: null,
+    verifier,
     sealed: seal(ctx.keys.seal, value),
     expiresAt: ctx.now + ctx.policies.tokenTtlMs,
     usedAt: null,

@@ -8,6 +8,7 @@ import { CoreError } from '../errors.js';
 import { newId } from '../ids.js';
 import { deriveServerKeys, unseal } from '../secrets.js';
 import { SubjectService } from '../subjects/service.js';
+import { hashToken } from './lifecycle.js';
 import { defaultPolicies, type Policies } from './policies.js';
 import { VerificationService } from './service.js';
 
@@ -114,6 +115,23 @@ describe('verification lifecycle', () => {
     expect((await env.store.verifications.tokensOf(v.id)).every((t) => t.sealed === null)).toBe(true);
     expect(await code(env.service.resend(OPERATOR, v.id))).toBe('VERIFICATION_CONFIRMED');
     expect(await code(env.service.confirm('never-issued-token-value'))).toBe('TOKEN_INVALID');
+  });
+
+  it('split tokens: the secret is checked, not just the id; a token issued before them still works', async () => {
+    const v = await env.service.create(OPERATOR, { recipient: 'a@example.com', purpose: 'email_ownership' });
+    const [m1] = await messagesOf(env.store, v.id);
+    const token = await linkToken(env.store, m1!.id);
+    const forged = token.slice(0, 22) + (token[22] === 'A' ? 'B' : 'A') + token.slice(23);
+    expect(await code(env.service.confirm(forged))).toBe('TOKEN_INVALID');
+    const unknownId = (token[0] === 'A' ? 'B' : 'A') + token.slice(1);
+    expect(await code(env.service.confirm(unknownId))).toBe('TOKEN_INVALID');
+    expect(JSON.stringify(env.db.prepare('SELECT * FROM tokens').all())).not.toContain(token.slice(22));
+
+    const old = await env.service.create(OPERATOR, { recipient: 'b@example.com', purpose: 'email_ownership' });
+    const legacy = 'an-older-whole-token-value-of-43-characters-x';
+    env.db.prepare('UPDATE tokens SET hash = ?, verifier = NULL WHERE verification_id = ?').run(hashToken(keys, legacy), old.id);
+    expect((await env.service.confirm(legacy)).state).toBe('confirmed');
+    expect((await env.service.confirm(token)).state).toBe('confirmed');
   });
 
   it('expiry: an overdue link is refused, the sweep marks the verification expired, a resend is refused', async () => {

@@ -29,6 +29,7 @@ import {
 import { normaliseLocale } from './locales.js';
 import { type Policies, quotaRules } from './policies.js';
 import type { VerificationFilter, VerificationReads } from './port.js';
+import { splitToken, verifierMatches } from './split-token.js';
 
 export interface ServiceDeps {
   transactor: Transactor;
@@ -150,7 +151,7 @@ export class VerificationService {
 
   /** The verification a token was issued for, whatever the token's state (used, expired). */
   async findByToken(token: string): Promise<Verification | null> {
-    const record = await this.deps.verifications.findTokenByHash(hashToken(this.deps.keys, token));
+    const record = await this.findToken(token);
     const v = record ? await this.deps.verifications.getVerification(record.verificationId) : null;
     return v ? this.view(v) : null;
   }
@@ -231,12 +232,22 @@ export class VerificationService {
     return done;
   }
 
+  /** The record of a presented token: a split token by its id and secret, an older one by its hash. */
+  private async findToken(token: string): Promise<TokenRecord | null> {
+    const split = splitToken(token);
+    if (!split) return this.deps.verifications.findTokenByHash(hashToken(this.deps.keys, token));
+    const record = await this.deps.verifications.getToken(split.id);
+    // Checked even without a record, so an unknown id costs what a wrong secret costs.
+    const matches = verifierMatches(this.deps.keys, record, split.secret);
+    return record && matches ? record : null;
+  }
+
   private async lookupToken(
     token: string,
     now: number,
     only?: { accountId: string; purposes: Purpose[] },
   ): Promise<{ record: TokenRecord; verification: Verification }> {
-    const record = await this.deps.verifications.findTokenByHash(hashToken(this.deps.keys, token));
+    const record = await this.findToken(token);
     const verification = record ? await this.deps.verifications.getVerification(record.verificationId) : null;
     if (!record || !verification) throw new CoreError('TOKEN_INVALID');
     if (only && (verification.accountId !== only.accountId || !only.purposes.includes(verification.purpose)))

@@ -14,7 +14,7 @@ export const batchContract = (t: Target) => {
     const { v, t: tok, m } = await seedOne(a);
     expect(await a.verifications.getVerification(v.id)).toEqual(v);
     expect(await a.verifications.getToken(tok.id)).toEqual(tok);
-    expect(await a.verifications.findTokenByHash(tok.hash)).toEqual(tok);
+    expect(await a.verifications.findTokenByHash(tok.hash ?? '')).toEqual(tok);
     expect(await a.verifications.tokensOf(v.id)).toEqual([tok]);
     expect(await a.messages.getMessage(m.id)).toEqual(m);
     expect(await a.verifications.getVerification('missing')).toBeNull();

@@ -32,6 +32,7 @@ export const token = (verificationId: string, over: Partial<TokenRecord> = {}): 
   id: newId(),
   verificationId,
   hash: newId(),
+  verifier: null,
   sealed: 'sealed',
   expiresAt: T0 + 3600_000,
   usedAt: null,

@@ -171,4 +171,12 @@ BEGIN
 END $$;
 `,
   },
+  {
+    id: 3,
+    name: 'split tokens: found by id, checked by a verifier; the whole-token hash only for older tokens',
+    sql: `
+ALTER TABLE tokens ALTER COLUMN hash DROP NOT NULL;
+ALTER TABLE tokens ADD COLUMN verifier TEXT COLLATE "C";
+`,
+  },
 ];

@@ -8,7 +8,7 @@ export class PgVerifications implements VerificationReads {
 
   async getVerificationWithToken(id: string) {
     const r = await this.c.one(
-      `SELECT v.*, t.id AS t_id, t.verification_id AS t_verification_id, t.hash AS t_hash, t.sealed AS t_sealed,
+      `SELECT v.*, t.id AS t_id, t.verification_id AS t_verification_id, t.hash AS t_hash, t.verifier AS t_verifier, t.sealed AS t_sealed,
               t.expires_at AS t_expires_at, t.used_at AS t_used_at, t.created_at AS t_created_at
        FROM verifications v LEFT JOIN tokens t ON t.id = v.current_token_id WHERE v.id = ?`,
       id,

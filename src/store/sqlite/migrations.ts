@@ -147,4 +147,20 @@ CREATE TABLE bounces (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    id: 6,
+    name: 'split tokens: found by id, checked by a verifier; the whole-token hash only for older tokens',
+    sql: `
+CREATE TABLE tokens_split (
+  id TEXT PRIMARY KEY, verification_id TEXT NOT NULL REFERENCES verifications(id), hash TEXT, verifier TEXT,
+  sealed TEXT, expires_at INTEGER NOT NULL, used_at INTEGER, created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO tokens_split (id, verification_id, hash, sealed, expires_at, used_at, created_at)
+  SELECT id, verification_id, hash, sealed, expires_at, used_at, created_at FROM tokens;
+DROP TABLE tokens;
+ALTER TABLE tokens_split RENAME TO tokens;
+CREATE UNIQUE INDEX tokens_hash ON tokens(hash) WHERE hash IS NOT NULL;
+CREATE INDEX tokens_verification ON tokens(verification_id);
+`,
+  },
 ];
