@@ -25,7 +25,13 @@ class Visitor {
       const [name, value] = (pair ?? '').split('=');
       if (name) this.cookies.set(name, value ?? '');
     }
-    return { status: res.status, location: res.headers.get('location'), setCookie: res.headers.getSetCookie(), text: await res.text() };
+    return {
+      status: res.status,
+      location: res.headers.get('location'),
+      setCookie: res.headers.getSetCookie(),
+      headers: res.headers,
+      text: await res.text(),
+    };
   }
 
   csrfOf(page: string) {
@@ -101,6 +107,67 @@ describe('console sessions over HTTP', () => {
     expect(signedIn.location).toBe(`/console/accounts/${key.account_id}`);
     expect((await visitor.request('GET', signedIn.location!)).status).toBe(200);
     expect((await visitor.request('GET', '/console/overview')).status).toBe(403);
+  });
+
+  it('each role sees of an account what the core allows: keys, webhook endpoints, the forms to change them', async () => {
+    await svc.call('POST', '/v1/accounts', { name: 'roles-co' });
+    const visitorOf = async (role: number) => {
+      const key = (await svc.call('POST', '/v1/accounts/roles-co/keys', { role })).json;
+      const visitor = new Visitor(svc.url);
+      await visitor.signIn(key.key);
+      return { visitor, page: `/console/accounts/${key.account_id}` };
+    };
+    const register = async (v: Visitor, page: string, url: string) =>
+      v.request('POST', `${page}/webhooks`, {
+        _csrf: v.csrfOf((await v.request('GET', page)).text),
+        url,
+        events: 'verification.created',
+      });
+
+    const keysOnly = await visitorOf(103);
+    const keysPage = (await keysOnly.visitor.request('GET', keysOnly.page)).text;
+    expect(keysPage).toContain('API keys');
+    expect(keysPage).not.toContain('Webhook endpoints');
+    expect((await keysOnly.visitor.request('GET', '/console/suppressions')).status).toBe(403);
+    expect((await keysOnly.visitor.request('GET', '/console/templates')).status).toBe(403);
+
+    const subjects = await visitorOf(101);
+    const subjectsPage = (await subjects.visitor.request('GET', subjects.page)).text;
+    expect(subjectsPage).toContain('Register endpoint');
+    expect(subjectsPage).not.toContain('API keys');
+    const refused = await register(subjects.visitor, subjects.page, 'https://10.0.0.1/hooks');
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('Not registered: The URL points at a private, loopback or link-local address');
+    expect(refused.text).toContain('value="https://10.0.0.1/hooks"');
+
+    const viewer = await visitorOf(102);
+    const viewerPage = (await viewer.visitor.request('GET', viewer.page)).text;
+    expect(viewerPage).toContain('Webhook endpoints');
+    expect(viewerPage).not.toContain('Register endpoint');
+    expect((await register(viewer.visitor, viewer.page, 'https://hooks.example.com/in')).status).toBe(403);
+    expect((await svc.call('GET', '/v1/webhooks?account=roles-co')).json.items).toEqual([]);
+
+    const created = await register(subjects.visitor, subjects.page, 'https://hooks.example.com/in');
+    expect(created.status).toBe(201);
+    expect(created.text).toMatch(/<span class="secret">whsec_[A-Za-z0-9+/=]+<\/span>/);
+    expect((await svc.call('GET', '/v1/webhooks?account=roles-co')).json.items).toHaveLength(1);
+  });
+
+  it('a template preview’s HTML is served sandboxed: no script, nothing remote, framed by the console only', async () => {
+    const visitor = new Visitor(svc.url);
+    await visitor.signIn(ADMIN_TOKEN);
+    const page = await visitor.request('GET', '/console/templates?purpose=dcv&locale=fr');
+    expect(page.status).toBe(200);
+    const src = /<iframe class="mail"[^>]* sandbox="allow-popups allow-popups-to-escape-sandbox" src="([^"]+)"/.exec(page.text)?.[1];
+    expect(src).toBe('/console/templates/preview.html?purpose=dcv&amp;locale=fr');
+    const signedOut = await fetch(`${svc.url}/console/templates/preview.html?purpose=dcv&locale=fr`, { redirect: 'manual' });
+    expect(signedOut.status).toBe(303);
+    const framed = await visitor.request('GET', '/console/templates/preview.html?purpose=dcv&locale=fr');
+    expect(framed.status).toBe(200);
+    expect(framed.text).toContain('<base target="_blank">');
+    expect(framed.headers.get('content-security-policy')).toMatch(/default-src 'none'.*frame-ancestors 'self'.*sandbox allow-popups/);
+    expect(framed.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect((await visitor.request('GET', '/console/templates?purpose=dcv&locale=not%20a%20locale')).status).toBe(400);
   });
 
   it('failed sign-ins go through the authenticator: throttled per client, valid credentials still pass', async () => {

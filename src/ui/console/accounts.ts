@@ -1,14 +1,17 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../../core/access/permissions.js';
-import { apiKeyRoles } from '../../core/access/permissions.js';
+import { apiKeyRoles, may } from '../../core/access/permissions.js';
+import { CoreError } from '../../core/errors.js';
 import { html, type SafeHtml } from '../page.js';
 import { csrfField, options, postButton, table } from './layout.js';
 import { type ConsoleDeps, csrfToken, render, sessionOf } from './plugin.js';
+import { type WebhookFormValues, webhookSection } from './webhook-views.js';
 import { roleNames, when } from './words.js';
 
 const notices: Record<string, string> = {
   created: 'The account is created.',
   revoked: 'The key is revoked: it no longer works anywhere.',
+  'webhook-deleted': 'The endpoint is deleted: nothing more is sent to it.',
 };
 
 /** Accounts (operator) and their API keys and access keys (operator, or an account key allowed to manage keys). */
@@ -81,20 +84,51 @@ const noticeOf = (key: string | undefined) => (key && notices[key] ? { text: not
 
 const state = (revokedAt: number | null): SafeHtml => (revokedAt === null ? html`active` : html`revoked ${when(revokedAt)}`);
 
-const accountPage = async (
+/** An account's page: its facts, then what the credential may see of it (keys, webhook endpoints). */
+export const accountPage = async (
   deps: ConsoleDeps,
   req: FastifyRequest<{ Params: { ref: string } }>,
   reply: FastifyReply,
-  extra: { notice?: { text: string } | null; secret?: { title: string; lines: [string, string][] }; status?: number },
+  extra: {
+    notice?: { text: string; bad?: boolean } | null;
+    secret?: { title: string; lines: [string, string][]; about?: string };
+    webhookForm?: WebhookFormValues;
+    status?: number;
+  },
 ) => {
   const actor: Principal = sessionOf(req).principal;
   const account = await deps.accounts.get(actor, req.params.ref);
-  const [apiKeys, accessKeys] = await Promise.all([
-    deps.accounts.listApiKeys(actor, account.id),
-    deps.accounts.listAccessKeys(actor, account.id),
-  ]);
+  if (!may(actor, 'manage_keys') && !may(actor, 'read')) throw new CoreError('FORBIDDEN');
   const csrf = csrfToken(req, reply);
-  const base = `/console/accounts/${account.id}`;
+  const sandbox = (req.server as { reverifySandbox?: boolean }).reverifySandbox === true;
+  const [keys, webhooks] = await Promise.all([
+    may(actor, 'manage_keys') ? keySections(deps, actor, account.id, csrf) : html``,
+    may(actor, 'read') ? webhookSection(deps, actor, account, csrf, { sandbox, values: extra.webhookForm }) : html``,
+  ]);
+  const secret = extra.secret
+    ? html`<section class="notice" role="status" aria-labelledby="secret-h"><h2 id="secret-h">${extra.secret.title}</h2>
+<p>Copy it now: it is shown this once, and only ${extra.secret.about ?? 'its hash (or sealed form)'} is kept.</p>
+<dl class="facts">${extra.secret.lines.map(([k, v]) => html`<dt>${k}</dt><dd><span class="secret">${v}</span></dd>`).reduce((a, b) => html`${a}${b}`, html``)}</dl></section>`
+    : html``;
+  const body = html`${secret}<dl class="facts"><dt>Name</dt><dd>${account.name}</dd><dt>Login</dt><dd>${account.loginName ?? 'none'}</dd>
+<dt>Created</dt><dd>${when(account.createdAt)}</dd><dt>Id</dt><dd class="mono">${account.id}</dd></dl>
+${keys}
+${webhooks}`;
+  return render(
+    req,
+    reply,
+    { title: `Account ${account.name}`, section: 'accounts', body, notice: extra.notice ?? null },
+    extra.status ?? 200,
+  );
+};
+
+/** API keys and access keys: for the operator and keys that may manage keys. */
+const keySections = async (deps: ConsoleDeps, actor: Principal, accountId: string, csrf: string): Promise<SafeHtml> => {
+  const [apiKeys, accessKeys] = await Promise.all([
+    deps.accounts.listApiKeys(actor, accountId),
+    deps.accounts.listAccessKeys(actor, accountId),
+  ]);
+  const base = `/console/accounts/${accountId}`;
   const keyRows = apiKeys.map(
     (
       k,
@@ -106,14 +140,7 @@ const accountPage = async (
     (k) => html`<tr><td class="mono">${k.id}</td><td>${when(k.createdAt)}</td><td>${state(k.revokedAt)}</td>
 <td>${k.revokedAt === null ? postButton(`${base}/access-keys/${k.id}/revoke`, 'Revoke', csrf, { className: 'danger', name: `Revoke access key ${k.id}` }) : html``}</td></tr>`,
   );
-  const secret = extra.secret
-    ? html`<section class="notice" role="status" aria-labelledby="secret-h"><h2 id="secret-h">${extra.secret.title}</h2>
-<p>Copy it now: it is shown this once, and only its hash (or sealed form) is kept.</p>
-<dl class="facts">${extra.secret.lines.map(([k, v]) => html`<dt>${k}</dt><dd><span class="secret">${v}</span></dd>`).reduce((a, b) => html`${a}${b}`, html``)}</dl></section>`
-    : html``;
-  const body = html`${secret}<dl class="facts"><dt>Name</dt><dd>${account.name}</dd><dt>Login</dt><dd>${account.loginName ?? 'none'}</dd>
-<dt>Created</dt><dd>${when(account.createdAt)}</dd><dt>Id</dt><dd class="mono">${account.id}</dd></dl>
-<h2>API keys</h2>
+  return html`<h2>API keys</h2>
 <p class="muted">Bearer tokens for the native API and DigiCert's <code>X-DC-DEVKEY</code>; they also sign in here.</p>
 ${table('API keys', ['Id', 'Role', 'Label', 'Ends in', 'Created', 'State', 'Action'], keyRows, 'No API key.')}
 <h3>Create an API key</h3>
@@ -128,10 +155,4 @@ ${table('API keys', ['Id', 'Role', 'Label', 'Ends in', 'Created', 'State', 'Acti
 <p class="muted">Alibaba Cloud AccessKey pairs: they sign RPC requests and act as the account itself.</p>
 ${table('Access keys', ['AccessKeyId', 'Created', 'State', 'Action'], accessRows, 'No access key.')}
 <p>${postButton(`${base}/access-keys`, 'Create access key', csrf)}</p>`;
-  return render(
-    req,
-    reply,
-    { title: `Account ${account.name}`, section: 'accounts', body, notice: extra.notice ?? null },
-    extra.status ?? 200,
-  );
 };

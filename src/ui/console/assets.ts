@@ -22,7 +22,7 @@ input,select{font:inherit;padding:.4em;border:1px solid #767676;border-radius:4p
 label{display:block;font-weight:600;margin-bottom:.2em}
 form.filters{display:flex;flex-wrap:wrap;gap:.8em;align-items:flex-end;background:var(--soft);padding:.8em;border-radius:6px}
 form.filters div{display:flex;flex-direction:column}
-form.stack{display:grid;gap:.8em;max-width:28em}
+form.stack{display:grid;gap:.8em;max-width:28em} form.stack input[type=url]{width:100%}
 form.inline{display:inline}
 .table{overflow-x:auto;border:1px solid var(--line);border-radius:6px}
 table{border-collapse:collapse;width:100%}
@@ -30,8 +30,9 @@ th,td{text-align:left;padding:.45em .6em;border-bottom:1px solid var(--line);ver
 th{background:var(--soft);font-weight:600}
 caption{text-align:left;font-weight:600;padding:.4em .6em}
 .muted{color:var(--muted)} .mono{font-family:ui-monospace,monospace;word-break:break-all}
+.table td.mono{word-break:normal;overflow-wrap:break-word}
 .state{display:inline-block;padding:0 .5em;border-radius:1em;font-size:.9em;border:1px solid currentColor}
-.state-confirmed,.state-sent{color:var(--good)} .state-expired,.state-cancelled,.state-failed,.state-suppressed{color:var(--bad)} .state-pending,.state-queued,.state-deferred,.state-sending{color:var(--warn)}
+.state-confirmed,.state-sent{color:var(--good)} .state-expired,.state-cancelled,.state-failed,.state-suppressed,.state-bounced{color:var(--bad)} .state-pending,.state-queued,.state-deferred,.state-sending{color:var(--warn)}
 .notice{padding:.7em 1em;border-radius:6px;border-left:6px solid var(--good);background:#eef7ef;margin:0 0 1em}
 .notice.bad{border-color:var(--bad);background:#fbeeed}
 .secret{font-family:ui-monospace,monospace;font-size:1.05em;background:#fff8d6;padding:.4em .6em;border:1px dashed #7a5b00;word-break:break-all}
@@ -51,6 +52,15 @@ figcaption{font-weight:600;margin-bottom:.3em}
 svg.chart{width:100%;height:auto;display:block}
 svg.chart .bar{fill:var(--accent)} svg.chart .bar.bad{fill:var(--bad)} svg.chart .bar.good{fill:var(--good)}
 svg.chart text{font-size:11px;fill:#333} svg.chart line{stroke:#999}
+article.card{border:1px solid var(--line);border-radius:6px;padding:.2em 1em .6em;margin:0 0 1em}
+article.card h3{margin:.6em 0 .4em;font-size:1.05em} h4{margin:.8em 0 .4em;font-size:1em}
+.actions{display:flex;flex-wrap:wrap;gap:.6em 1.2em;align-items:center}
+fieldset{border:1px solid var(--line);border-radius:6px;padding:.5em .8em;margin:0;min-width:0}
+legend{font-weight:600;padding:0 .3em}
+label.check{display:flex;gap:.5em;align-items:center;font-weight:400;margin:.25em 0}
+label.check input{width:1.15em;height:1.15em;margin:0}
+.subject{font-size:1.1em;font-weight:600;margin:.2em 0}
+ol.timeline li.bounce{color:var(--bad)}
 iframe.mail{width:100%;min-height:24em;border:1px solid var(--line);border-radius:6px;background:#fff}
 pre{white-space:pre-wrap;word-break:break-word;background:var(--soft);padding:.8em;border-radius:6px}
 .pager{margin:1em 0}

@@ -1,27 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { html, joinHtml } from '../page.js';
 import { table } from './layout.js';
+import { mailCsp, mailFrame, withNewTabLinks } from './mail-frame.js';
 import { mailLinks } from './mail-links.js';
 import { type ConsoleDeps, render, sessionOf } from './plugin.js';
 import { when } from './words.js';
-
-/** A captured email's HTML as its own document: no script, nothing remote, framed by the console only; links open outside. */
-const mailCsp = {
-  contentSecurityPolicy: {
-    useDefaults: false,
-    directives: {
-      defaultSrc: ["'none'"],
-      imgSrc: ['data:'],
-      styleSrc: ["'unsafe-inline'"],
-      frameAncestors: ["'self'"],
-      sandbox: ['allow-popups', 'allow-popups-to-escape-sandbox'],
-    },
-  },
-  frameguard: { action: 'sameorigin' as const },
-};
-
-const withNewTabLinks = (doc: string): string =>
-  /<head[^>]*>/i.test(doc) ? doc.replace(/<head[^>]*>/i, (h) => `${h}<base target="_blank">`) : `<base target="_blank">${doc}`;
 
 /** The captured inbox (sandbox mail), as Mailpit shows it: newest first, searchable by recipient. */
 export const inboxRoutes = (deps: ConsoleDeps) => async (app: FastifyInstance) => {
@@ -60,7 +43,7 @@ ${table('Captured mail', ['Subject', 'To', 'Received'], rows, to ? `No mail capt
 <h2>Links</h2>
 ${links.length ? html`<ul>${joinHtml(links.map((l) => html`<li><a class="mono" href="${l}">${l}</a></li>`))}</ul>` : html`<p class="muted">No links.</p>`}
 <h2>HTML</h2>
-${m.html ? html`<iframe class="mail" title="The email as HTML (scripts and remote content blocked)" sandbox="allow-popups allow-popups-to-escape-sandbox" src="/console/inbox/${m.id}/html"></iframe>` : html`<p class="muted">No HTML part.</p>`}
+${m.html ? mailFrame(`/console/inbox/${m.id}/html`, 'The email as HTML (scripts and remote content blocked)') : html`<p class="muted">No HTML part.</p>`}
 <h2>Text</h2>
 <pre>${m.text}</pre>
 <p><a href="/console/inbox">Back to the inbox</a></p>`;

@@ -3,7 +3,7 @@ import { may } from '../../core/access/permissions.js';
 import { escapeHtml } from '../../lib/escape-html.js';
 import { html, joinHtml, type SafeHtml } from '../page.js';
 
-export type Section = 'overview' | 'verifications' | 'messages' | 'inbox' | 'accounts' | 'sandbox';
+export type Section = 'overview' | 'verifications' | 'messages' | 'suppressions' | 'inbox' | 'templates' | 'accounts' | 'sandbox';
 
 export interface View {
   title: string;
@@ -45,10 +45,12 @@ const nav = (session: ConsoleSession, current: Section | undefined, sandbox = fa
     items.push(['overview', '/console/overview', 'Overview']);
     items.push(['verifications', '/console/verifications', 'Verifications']);
     items.push(['messages', '/console/messages', 'Messages']);
+    items.push(['suppressions', '/console/suppressions', 'Suppressions']);
   }
   if (may(p, 'read_mail')) items.push(['inbox', '/console/inbox', 'Inbox']);
+  if (may(p, 'read')) items.push(['templates', '/console/templates', 'Templates']);
   if (p.kind === 'admin') items.push(['accounts', '/console/accounts', 'Accounts']);
-  else if (may(p, 'manage_keys')) items.push(['accounts', `/console/accounts/${p.accountId}`, 'Keys']);
+  else if (may(p, 'manage_keys') || may(p, 'read')) items.push(['accounts', `/console/accounts/${p.accountId}`, 'Account']);
   if (sandbox && p.kind === 'admin') items.push(['sandbox', '/console/sandbox', 'Sandbox']);
   return joinHtml(
     items.map(([key, href, label]) => html`<li><a href="${href}"${key === current ? html` aria-current="page"` : ''}>${label}</a></li>`),

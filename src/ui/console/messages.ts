@@ -4,7 +4,8 @@ import { type MessageStatus, messageStatuses } from '../../core/model.js';
 import { html, joinHtml } from '../page.js';
 import { postButton, stateBadge, table } from './layout.js';
 import { type ConsoleDeps, csrfToken, render, sessionOf } from './plugin.js';
-import { when } from './words.js';
+import { eventOf, lastResponse } from './webhook-views.js';
+import { channelNames, when } from './words.js';
 
 const statusHelp: Record<MessageStatus, string> = {
   queued: 'waiting for the courier',
@@ -13,7 +14,7 @@ const statusHelp: Record<MessageStatus, string> = {
   deferred: 'will be tried again',
   failed: 'given up; can be retried',
   suppressed: 'not sent: no longer needed',
-  bounced: 'delivered, then bounced back',
+  bounced: 'delivered, then bounced back; the address is suppressed',
 };
 
 /** Where a Retry returns to: a console page only. */
@@ -29,10 +30,12 @@ export const messageRoutes = (deps: ConsoleDeps) => async (app: FastifyInstance)
     const csrf = csrfToken(req, reply);
     const canSend = may(actor, 'send');
     const rows = page.items.map(
-      (m) => html`<tr><td><a href="/console/verifications/${m.verificationId}">${m.recipient}</a></td><td>${stateBadge(m.status)}</td>
+      (
+        m,
+      ) => html`<tr><td><a href="/console/messages/${m.id}">${m.channel === 'webhook' ? eventOf(m) : m.recipient}</a></td><td>${channelNames[m.channel] ?? m.channel}</td><td>${stateBadge(m.status)}</td>
 <td>${String(m.attempts)}</td><td>${m.status === 'deferred' || m.status === 'queued' ? when(m.nextAttemptAt) : html`<span class="muted">-</span>`}</td>
-<td class="mono">${m.status === 'sent' ? (m.response ?? '') : (m.lastError ?? '')}</td><td>${when(m.createdAt)}</td>
-<td>${m.status === 'failed' && canSend ? postButton(`/console/messages/${m.id}/retry`, 'Retry', csrf, { name: `Retry the email to ${m.recipient}` }) : html``}</td></tr>`,
+<td class="mono">${lastResponse(m)}</td><td>${when(m.createdAt)}</td>
+<td>${m.channel === 'email' && m.status === 'failed' && canSend ? postButton(`/console/messages/${m.id}/retry`, 'Retry', csrf, { name: `Retry the email to ${m.recipient}` }) : html``}</td></tr>`,
     );
     const countItems = messageStatuses.map(
       (s) =>
@@ -48,7 +51,7 @@ export const messageRoutes = (deps: ConsoleDeps) => async (app: FastifyInstance)
 <p class="muted">Counts refresh every 5 seconds. Last refreshed: <span data-updated>at page load</span>.</p></section>
 <h2>${status ? `Messages ${status}` : 'All messages'}, newest first</h2>
 ${status ? html`<p><a href="/console/messages">Show every status</a></p>` : html``}
-${table('Messages', ['Recipient', 'Status', 'Attempts', 'Next attempt', 'Last response', 'Queued', 'Action'], rows, 'No message here.')}
+${table('Messages', ['Recipient or event', 'Channel', 'Status', 'Attempts', 'Next attempt', 'Last response', 'Queued', 'Action'], rows, 'No message here.')}
 ${next}`;
     return render(req, reply, {
       title: 'Messages',

@@ -10,32 +10,42 @@ import { CoreError } from '../../core/errors.js';
 import type { FaultRegistry } from '../../core/faults/registry.js';
 import type { MessageRetries } from '../../core/messages/retry.js';
 import type { MessageQueries } from '../../core/messages/service.js';
+import type { SuppressionService } from '../../core/suppressions/service.js';
+import type { TemplateService } from '../../core/templates/service.js';
 import type { VerificationService } from '../../core/verification/service.js';
 import type { VerificationTimelines } from '../../core/verification/timeline.js';
+import type { WebhookService } from '../../core/webhooks/service.js';
 import { html } from '../page.js';
 import { htmlSecurity } from '../security-headers.js';
 import { accountRoutes } from './accounts.js';
 import { consoleCss, consoleJs } from './assets.js';
 import { inboxRoutes } from './inbox.js';
 import { consolePage, landingOf, type View } from './layout.js';
+import { messagePageRoutes } from './message-page.js';
 import { messageRoutes } from './messages.js';
 import { overviewRoutes } from './overview.js';
 import { sandboxRoutes } from './sandbox.js';
 import { signInRoutes } from './sign-in.js';
+import { suppressionRoutes } from './suppressions.js';
+import { templateRoutes } from './templates.js';
 import { verificationRoutes } from './verifications.js';
+import { webhookRoutes } from './webhooks.js';
 
 /** What the console uses: core services only. */
 export interface ConsoleDeps {
   sessions: Pick<ConsoleSessions, 'signIn' | 'open' | 'signOut'>;
   verifications: Pick<VerificationService, 'list' | 'get' | 'resend'>;
   timelines: Pick<VerificationTimelines, 'timeline'>;
-  messages: Pick<MessageQueries, 'list' | 'inbox' | 'captured'>;
+  messages: Pick<MessageQueries, 'list' | 'get' | 'inbox' | 'captured'>;
   activity: Pick<ActivityStats, 'lastDay' | 'queue'>;
   retries: Pick<MessageRetries, 'retry'>;
   accounts: Pick<
     AccountService,
     'list' | 'get' | 'create' | 'listApiKeys' | 'createApiKey' | 'revokeApiKey' | 'listAccessKeys' | 'createAccessKey' | 'revokeAccessKey'
   >;
+  webhooks: Pick<WebhookService, 'create' | 'list' | 'get' | 'delete' | 'deliveries'>;
+  suppressions: Pick<SuppressionService, 'list' | 'lift'>;
+  templates: Pick<TemplateService, 'preview'>;
   logger: Logger;
   /** Sandbox mode only: fault injection. */
   faults: Pick<FaultRegistry, 'add' | 'list' | 'clear'> | null;
@@ -168,7 +178,7 @@ export const consolePlugin = (deps: ConsoleDeps) => async (app: FastifyInstance)
     if (status > 500) status = 500;
     const text = code.startsWith('FST_CSRF')
       ? 'This form has expired or did not come from this console. Go back, reload the page and try again.'
-      : err instanceof CoreError && status === 409
+      : err instanceof CoreError && (status === 409 || err.code === 'VALIDATION_FAILED')
         ? err.message
         : (problemText[status] ?? 'Something went wrong. Please try again in a moment.');
     const title = status === 403 ? 'Not allowed' : status === 404 ? 'Not found' : status >= 500 ? 'Something went wrong' : 'Cannot do that';
@@ -189,8 +199,12 @@ export const consolePlugin = (deps: ConsoleDeps) => async (app: FastifyInstance)
   await app.register(overviewRoutes(deps));
   await app.register(verificationRoutes(deps));
   await app.register(messageRoutes(deps));
+  await app.register(messagePageRoutes(deps));
   await app.register(inboxRoutes(deps));
   await app.register(accountRoutes(deps));
+  await app.register(webhookRoutes(deps));
+  await app.register(suppressionRoutes(deps));
+  await app.register(templateRoutes(deps));
   if (deps.faults) {
     await app.register(sandboxRoutes(deps.faults));
   }

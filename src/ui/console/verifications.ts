@@ -3,6 +3,8 @@ import { may, type Principal } from '../../core/access/permissions.js';
 import { CoreError } from '../../core/errors.js';
 import { type Purpose, purposes, type VerificationState, verificationStates } from '../../core/model.js';
 import type { SubjectKind } from '../../core/subjects/model.js';
+import type { BounceRecord } from '../../core/suppressions/port.js';
+import type { TimelineEntry } from '../../core/verification/timeline.js';
 import { html, joinHtml, type SafeHtml } from '../page.js';
 import { options, postButton, stateBadge, table } from './layout.js';
 import { type ConsoleDeps, csrfToken, render, sessionOf } from './plugin.js';
@@ -29,6 +31,17 @@ const accountNames = async (deps: ConsoleDeps, actor: Principal): Promise<Map<st
   if (actor.kind === 'admin') return new Map((await deps.accounts.list(actor, undefined, 200)).items.map((a) => [a.id, a.name]));
   const own = await deps.accounts.get(actor, actor.accountId);
   return new Map([[own.id, own.name]]);
+};
+
+/** Emails a bounce can have come back for, with the bounces that did. */
+const bouncesOf = async (deps: ConsoleDeps, actor: Principal, entries: TimelineEntry[]): Promise<Map<string, BounceRecord[]>> => {
+  const sent = entries.flatMap((e) =>
+    e.kind === 'send' && e.message.channel === 'email' && (e.message.status === 'sent' || e.message.status === 'bounced')
+      ? [e.message.id]
+      : [],
+  );
+  const found = await Promise.all(sent.map(async (id) => [id, (await deps.messages.get(actor, id)).bounces] as const));
+  return new Map(found.filter(([, b]) => b.length > 0));
 };
 
 export const verificationRoutes = (deps: ConsoleDeps) => async (app: FastifyInstance) => {
@@ -97,6 +110,7 @@ ${next}`;
       const actor = sessionOf(req).principal;
       const { verification: v, subject, entries, truncated } = await deps.timelines.timeline(actor, req.params.id);
       const names = await accountNames(deps, actor).catch(() => new Map<string, string>());
+      const bounces = await bouncesOf(deps, actor, entries);
       const csrf = csrfToken(req, reply);
       const q = req.query;
       const retrySeconds = q.retry && /^\d{1,9}$/.test(q.retry) ? Number(q.retry) : null;
@@ -105,12 +119,17 @@ ${next}`;
           ? { text: `Sent again: a new email to ${v.recipient} is queued.` }
           : q.notice === 'retried'
             ? { text: 'The failed email is queued again and will be sent shortly.' }
-            : q.refused !== undefined
+            : q.refused === 'suppressed'
               ? {
-                  text: `Not sent: ${refusalReason(q.refused)}.${retrySeconds !== null ? ` Try again in ${duration(retrySeconds * 1000)}.` : ''}`,
+                  text: 'Not sent: mail to this address bounced, so it is on the suppression list. Lift it on the Suppressions page to send again.',
                   bad: true,
                 }
-              : null;
+              : q.refused !== undefined
+                ? {
+                    text: `Not sent: ${refusalReason(q.refused)}.${retrySeconds !== null ? ` Try again in ${duration(retrySeconds * 1000)}.` : ''}`,
+                    bad: true,
+                  }
+                : null;
       const facts: [string, SafeHtml | string][] = [
         ['Recipient', v.recipient],
         ['State', stateBadge(v.state)],
@@ -133,7 +152,7 @@ ${next}`;
       const body = html`<dl class="facts">${joinHtml(facts.map(([k, val]) => html`<dt>${k}</dt><dd>${val}</dd>`))}</dl>
 ${canResend ? html`<p>${postButton(`/console/verifications/${v.id}/resend`, 'Resend', csrf)} <span class="muted">Sends the email again, within the same limits as every API.</span></p>` : html``}
 <h2>Timeline</h2>
-${timelineView(entries, csrf, may(actor, 'send'))}
+${timelineView(entries, csrf, may(actor, 'send'), bounces)}
 ${truncated ? html`<p class="muted">Older entries are not shown.</p>` : html``}
 <p><a href="/console/verifications">All verifications</a></p>`;
       return render(req, reply, { title: v.recipient, section: 'verifications', body, notice });
@@ -147,6 +166,7 @@ ${truncated ? html`<p class="muted">Older entries are not shown.</p>` : html``}
       await deps.verifications.resend(actor, req.params.id, { ip: req.ip });
       return reply.redirect(`${back}?notice=sent`, 303);
     } catch (e) {
+      if (e instanceof CoreError && e.code === 'RECIPIENT_SUPPRESSED') return reply.redirect(`${back}?refused=suppressed`, 303);
       if (!(e instanceof CoreError) || e.code !== 'QUOTA_EXCEEDED') throw e;
       const seconds = Math.max(1, Math.ceil((e.details.retryAfterMs ?? 1000) / 1000));
       return reply.redirect(`${back}?${new URLSearchParams({ refused: e.details.rule ?? 'quota', retry: String(seconds) })}`, 303);

@@ -62,3 +62,13 @@ export const roleNames: Record<number, string> = {
   102: '102: view only',
   103: '103: user management (keys)',
 };
+
+export const channelNames: Record<string, string> = {
+  email: 'Email',
+  webhook: 'Webhook',
+};
+
+export const suppressionReasons: Record<string, string> = {
+  hard_bounce: 'Hard bounce',
+  manual: 'Added by hand',
+};
