@@ -30,7 +30,13 @@ export class ServerChild {
   static async start(script: string, env: Record<string, string>, timeoutMs: number): Promise<ServerChild> {
     const profile = process.env.BENCH_PROFILE;
     const child = fork(join(serversDir, script), [], {
-      execArgv: ['--import', 'tsx', ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [])],
+      execArgv: [
+        '--import',
+        'tsx',
+        ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []),
+        // Node flags NODE_OPTIONS refuses (--trace-gc), for looking into a case.
+        ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
+      ],
       env: { ...process.env, ...env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

@@ -27,6 +27,7 @@ const quotasOff = {
   REVERIFY_RESEND_MAX_PER_DAY: '0',
   REVERIFY_ACCOUNT_MAX_PER_HOUR: '0',
   REVERIFY_IP_MAX_PER_HOUR: '0',
+  REVERIFY_ANONYMOUS_PER_MINUTE: '0',
 };
 const settings = {
   ...loadSettings({ env: { REVERIFY_LOG_LEVEL: 'warn', ...quotasOff, ...process.env } }),

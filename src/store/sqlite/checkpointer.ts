@@ -2,17 +2,31 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Db } from './database.js';
 
-/** Runs in the worker: its own connection, a PASSIVE checkpoint every interval, a last one when told to stop. */
+/**
+ * Runs in the worker: its own connection and a PASSIVE checkpoint every `busyMs` while the WAL keeps
+ * changing (small checkpoints: a large one's writes and fsync stalled the writer's commits for tens of
+ * milliseconds, measured), every `idleMs` once it stays still; a last one when told to stop.
+ */
 const workerSource = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.module);
 const db = new Database(workerData.file);
 db.pragma('busy_timeout = 100');
-const checkpoint = () => { try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {} };
-const timer = setInterval(checkpoint, workerData.intervalMs);
+let lastLog = -1;
+let timer = null;
+const checkpoint = () => {
+  try { return db.pragma('wal_checkpoint(PASSIVE)')[0]; } catch { return undefined; }
+};
+const tick = () => {
+  const r = checkpoint();
+  const changed = r !== undefined && r.log !== lastLog;
+  if (r !== undefined) lastLog = r.log;
+  timer = setTimeout(tick, changed ? workerData.busyMs : workerData.idleMs);
+};
+tick();
 parentPort.on('message', (m) => {
   if (m !== 'stop') return;
-  clearInterval(timer);
+  clearTimeout(timer);
   checkpoint();
   db.close();
   parentPort.close();
@@ -34,14 +48,20 @@ export class BackgroundCheckpointer {
   constructor(
     private readonly db: Db,
     private readonly file: string,
-    private readonly intervalMs = 200,
+    private readonly busyMs = 20,
+    private readonly idleMs = 200,
   ) {}
 
   start(): void {
     if (this.worker || this.file === ':memory:') return;
     this.worker = new Worker(workerSource, {
       eval: true,
-      workerData: { module: createRequire(import.meta.url).resolve('better-sqlite3'), file: this.file, intervalMs: this.intervalMs },
+      workerData: {
+        module: createRequire(import.meta.url).resolve('better-sqlite3'),
+        file: this.file,
+        busyMs: this.busyMs,
+        idleMs: this.idleMs,
+      },
     });
     this.worker.unref();
     // If the worker dies, the writer's own checkpoints (at a higher bound) keep the WAL in check.

@@ -6,11 +6,9 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-/** How long the first write of a group waits for others to join it (measured: +25 % resends/s under load). */
-const GROUP_WINDOW_MS = 1;
-
 /**
- * Group commit. Writes queued within GROUP_WINDOW_MS share one IMMEDIATE transaction: the
+ * Group commit. Writes queued in one turn of the event loop (flushed by setImmediate, once the I/O
+ * that queued them has been handled) share one IMMEDIATE transaction: the
  * cost of a commit (WAL frames for pages many writes touch) is paid once for the group. A write that
  * refuses cleanly (`isClean`: it threw before writing anything) fails alone; any other failure rolls
  * the group back and every write of it is run again in a transaction of its own, so one write's
@@ -38,7 +36,7 @@ export class WriteQueue {
       this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
       if (!this.scheduled) {
         this.scheduled = true;
-        setTimeout(() => this.flush(), GROUP_WINDOW_MS);
+        setImmediate(() => this.flush());
       }
     });
   }
