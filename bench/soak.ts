@@ -6,8 +6,11 @@
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import autocannon from 'autocannon';
+import { SERVICE_NODE_FLAGS } from '../src/runtime/node-flags.js';
+import { buildServers, builtServer } from './lib/build-servers.js';
 
-const child = fork(new URL('./servers/reverify-server.ts', import.meta.url).pathname, [], { execArgv: ['--import', 'tsx', '--expose-gc'] });
+await buildServers();
+const child = fork(builtServer('reverify-server.ts'), [], { execArgv: [...SERVICE_NODE_FLAGS, '--expose-gc'] });
 const [ready] = (await once(child, 'message')) as [{ port: number; ids: string[] }];
 let i = 0;
 for (let round = 0; round < 4; round++) {

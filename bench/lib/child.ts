@@ -1,8 +1,8 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
-import { join } from 'node:path';
+import { SERVICE_NODE_FLAGS } from '../../src/runtime/node-flags.js';
+import { buildServers, builtServer } from './build-servers.js';
 
-const serversDir = join(import.meta.dirname, '..', 'servers');
 const live = new Set<ChildProcess>();
 
 // Whatever happens to this process, no server outlives it.
@@ -26,13 +26,14 @@ export class ServerChild {
     readonly ready: Ready,
   ) {}
 
-  /** Forks `bench/servers/<script>` under tsx and waits for its ready message (seeding included). */
+  /** Forks `bench/servers/<script>`, compiled, on plain node and waits for its ready message (seeding included). */
   static async start(script: string, env: Record<string, string>, timeoutMs: number): Promise<ServerChild> {
+    await buildServers();
     const profile = process.env.BENCH_PROFILE;
-    const child = fork(join(serversDir, script), [], {
+    const child = fork(builtServer(script), [], {
       execArgv: [
-        '--import',
-        'tsx',
+        // Reverify runs with the flags it ships with; the peers with Node's defaults.
+        ...(/^(reverify|postgres)-/.test(script) ? SERVICE_NODE_FLAGS : []),
         ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []),
         // Node flags NODE_OPTIONS refuses (--trace-gc), for looking into a case.
         ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
