@@ -1,5 +1,6 @@
 import type { AuditPersister, EventFilter, Refusal } from '../../core/audit/port.js';
 import type { AuditEvent } from '../../core/model.js';
+import { eventsWhere } from '../filters.js';
 import * as rows from '../rows.js';
 import { Where } from '../sql-where.js';
 import { PgConnection } from './connection.js';
@@ -32,12 +33,7 @@ export class PgAudit implements AuditPersister {
   }
 
   async listEvents(f: EventFilter) {
-    const where = new Where()
-      .add('verification_id = ?', f.verificationId)
-      .add('subject_id = ?', f.subjectId)
-      .add('account_id = ?', f.accountId)
-      .add('at >= ?', f.since);
-    if (f.types?.length) where.add(`type IN (${PgConnection.placeholders(f.types)})`, ...f.types);
+    const where = eventsWhere(f);
     return (await this.c.rows(`SELECT * FROM events ${where} ORDER BY seq DESC LIMIT ?`, ...where.params, f.limit)).map(rows.toEvent);
   }
 

@@ -1,7 +1,7 @@
 import type { SubjectKind } from '../../core/subjects/model.js';
 import type { SubjectFilter, SubjectPageFilter, SubjectReads } from '../../core/subjects/port.js';
+import { subjectPageWhere, subjectsWhere } from '../filters.js';
 import * as rows from '../rows.js';
-import { Where } from '../sql-where.js';
 import { PgConnection } from './connection.js';
 
 const kindsIn = (kinds: SubjectKind[]) => `kind IN (${PgConnection.placeholders(kinds)})`;
@@ -35,22 +35,11 @@ export class PgSubjects implements SubjectReads {
   }
 
   async listSubjects(f: SubjectFilter) {
-    const where = new Where()
-      .add(kindsIn(f.kinds), ...f.kinds)
-      .add('account_id = ?', f.accountId)
-      .add('state = ?', f.state)
-      .add('id < ?', rows.decodeCursor(f.cursor));
-    return this.c.page('subjects', where, f.limit, rows.toSubject);
+    return this.c.page('subjects', subjectsWhere(f), f.limit, rows.toSubject);
   }
 
   async pageSubjects(f: SubjectPageFilter, offset: number, limit: number) {
-    const where = new Where()
-      .add('account_id = ?', f.accountId)
-      .add(kindsIn(f.kinds), ...f.kinds)
-      .add('number = ?', f.number)
-      .add('created_at >= ?', f.createdFrom)
-      .add('created_at <= ?', f.createdTo);
-    if (f.states?.length) where.add(`state IN (${PgConnection.placeholders(f.states)})`, ...f.states);
+    const where = subjectPageWhere(f);
     const total = Number((await this.c.one(`SELECT count(*) AS n FROM subjects ${where}`, ...where.params))?.n ?? 0);
     const items = (await this.c.rows(`SELECT * FROM subjects ${where} ORDER BY id LIMIT ? OFFSET ?`, ...where.params, limit, offset)).map(
       rows.toSubject,

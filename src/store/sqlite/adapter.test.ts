@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { storeContract } from '../contract/index.js';
+import { migrate, openDatabase } from './database.js';
 import { openSqliteStore } from './store.js';
 
 storeContract('sqlite (one file, two connections, WAL)', async () => {
@@ -49,4 +50,16 @@ it('after a while of writes, a worker thread checkpoints the WAL into the databa
   );
   await opened.store.health.close();
   rmSync(dir, { recursive: true, force: true });
+});
+
+it('a migration another process applied after this one read the history is skipped, not run twice', () => {
+  const db = openDatabase(':memory:');
+  const migrations = [
+    // Stands for the other process: by the time migration 1 runs, migration 2 is already recorded.
+    { id: 1, name: 'one', sql: "CREATE TABLE a (x); INSERT INTO schema_migrations VALUES (2, 'two', 0);" },
+    { id: 2, name: 'two', sql: 'CREATE TABLE a (y);' },
+    { id: 3, name: 'three', sql: 'CREATE TABLE b (z);' },
+  ];
+  expect(migrate(db, migrations)).toEqual([1, 3]);
+  expect(migrate(db, migrations)).toEqual([]);
 });

@@ -32,17 +32,22 @@ const appliedIds = (db: Db): Set<number> =>
   new Set((db.prepare('SELECT id FROM schema_migrations').all() as { id: number }[]).map((r) => r.id));
 
 /** Applies every pending migration, each in its own transaction; returns the ids applied. */
-export const migrate = (db: Db): number[] => {
+export const migrate = (db: Db, migrations: readonly { id: number; name: string; sql: string }[] = sqliteMigrations): number[] => {
   ensureHistory(db);
   const done = appliedIds(db);
   const applied: number[] = [];
-  for (const m of sqliteMigrations) {
+  for (const m of migrations) {
     if (done.has(m.id)) continue;
-    db.transaction(() => {
-      db.exec(m.sql);
-      db.prepare('INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)').run(m.id, m.name, Date.now());
-    }).immediate();
-    applied.push(m.id);
+    // Checked again under the write lock: another process starting on the same file may have applied it meanwhile.
+    const ran = db
+      .transaction(() => {
+        if (db.prepare('SELECT 1 FROM schema_migrations WHERE id = ?').get(m.id)) return false;
+        db.exec(m.sql);
+        db.prepare('INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)').run(m.id, m.name, Date.now());
+        return true;
+      })
+      .immediate();
+    if (ran) applied.push(m.id);
   }
   return applied;
 };

@@ -1,5 +1,6 @@
 import type { MessageFilter, MessageReads, MessageRequeue } from '../../core/messages/port.js';
 import { type AuditEvent, type ChannelId, channelIds, type MessageStatus, messageStatuses } from '../../core/model.js';
+import { messagesWhere } from '../filters.js';
 import * as rows from '../rows.js';
 import { Where } from '../sql-where.js';
 import type { SqliteConnection } from './connection.js';
@@ -13,14 +14,7 @@ export class SqliteMessages implements MessageReads, MessageRequeue {
   }
 
   async listMessages(f: MessageFilter) {
-    const where = new Where()
-      .add('account_id = ?', f.accountId)
-      .add('verification_id = ?', f.verificationId)
-      .add('status = ?', f.status)
-      .add('channel = ?', f.channel)
-      .add('recipient = ?', f.recipient)
-      .add('id < ?', rows.decodeCursor(f.cursor));
-    return this.c.page('messages', where, f.limit, rows.toMessage);
+    return this.c.page('messages', messagesWhere(f), f.limit, rows.toMessage);
   }
 
   async attemptsOf(messageId: string) {

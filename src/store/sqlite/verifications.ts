@@ -1,6 +1,6 @@
 import type { VerificationFilter, VerificationReads } from '../../core/verification/port.js';
+import { verificationsWhere } from '../filters.js';
 import * as rows from '../rows.js';
-import { Where } from '../sql-where.js';
 import type { SqliteConnection } from './connection.js';
 
 export class SqliteVerifications implements VerificationReads {
@@ -23,19 +23,7 @@ export class SqliteVerifications implements VerificationReads {
   }
 
   async listVerifications(f: VerificationFilter) {
-    const where = new Where()
-      .add('account_id = ?', f.accountId)
-      .add('recipient = ?', f.recipient)
-      .add('purpose = ?', f.purpose)
-      .add('subject_id = ?', f.subjectId)
-      .add('created_at < ?', f.createdBefore)
-      .add('id < ?', rows.decodeCursor(f.cursor));
-    if (f.subjectKind === 'none') where.add('subject_id IS NULL');
-    else where.add('subject_id IN (SELECT id FROM subjects WHERE kind = ?)', f.subjectKind);
-    if (f.state === 'expired') where.add("(state = 'expired' OR (state = 'pending' AND expires_at <= ?))", f.now);
-    else if (f.state === 'pending') where.add("state = 'pending' AND expires_at > ?", f.now);
-    else where.add('state = ?', f.state);
-    return this.c.page('verifications', where, f.limit, rows.toVerification);
+    return this.c.page('verifications', verificationsWhere(f), f.limit, rows.toVerification);
   }
 
   async verificationsOfSubject(subjectId: string) {
