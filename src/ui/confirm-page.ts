@@ -2,6 +2,7 @@ import formbody from '@fastify/formbody';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { CoreError, type ErrorCode } from '../core/errors.js';
+import { longDate } from '../core/long-date.js';
 import type { ConfirmationPreview, ConfirmationPreviews } from '../core/verification/confirmation-preview.js';
 import { wordsFor } from './confirm-words.js';
 import { html, joinHtml, page, pageHeaders, type SafeHtml } from './page.js';
@@ -29,9 +30,6 @@ const refusalPage = (code: ErrorCode) => {
 const localPage = (locale: string, title: string, body: SafeHtml) =>
   page(title, body).replace('<html lang="en">', `<html lang="${locale.replace('_', '-')}">`);
 
-const formatDate = (locale: string, t: number) =>
-  `${new Intl.DateTimeFormat(locale.replace('_', '-'), { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(t))} UTC`;
-
 /** Says what pressing the button confirms: the address, and for DCV the order, the domains and what approving means. */
 const askPage = (p: ConfirmationPreview, token: string): string => {
   const { locale, words: w } = wordsFor(p.locale);
@@ -46,7 +44,7 @@ const askPage = (p: ConfirmationPreview, token: string): string => {
     html`<h1>${title}</h1>
 ${what}
 <form method="post" action="/verify"><input type="hidden" name="token" value="${token}"><button type="submit">${dcv ? w.approve : w.confirm}</button></form>
-<p class="note">${w.until(formatDate(locale, p.expiresAt))}</p>
+<p class="note">${w.until(longDate(locale, p.expiresAt))}</p>
 <p class="note">${w.note}</p>`,
   );
 };

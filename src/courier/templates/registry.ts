@@ -1,3 +1,4 @@
+import { longDate } from '../../core/long-date.js';
 import type { Purpose } from '../../core/model.js';
 import type { TemplateSets } from '../../core/templates/port.js';
 import { installedTemplateIds } from '../../core/verification/template-ids.js';
@@ -12,9 +13,6 @@ import type { TemplateVars } from './template.js';
 type Source = { kind: 'override'; locales: LocaleTemplates } | { kind: 'builtin'; variant?: string };
 
 const oneLine = (s: string) => s.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-
-const formatDate = (d: Date, locale: string) =>
-  `${new Intl.DateTimeFormat(locale.replace('_', '-'), { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(d)} UTC`;
 
 /**
  * The templates in force: the operator's (REVERIFY_TEMPLATES_DIR: everyone's, and per account), then
@@ -107,7 +105,7 @@ export class TemplateRegistry implements TemplateSets {
     locale: string,
     vars: TemplateVars,
   ): Promise<RenderedMail> {
-    const expires = formatDate(vars.expiresAt, locale);
+    const expires = longDate(locale, vars.expiresAt);
     const values = {
       link: vars.link,
       recipient: vars.recipient,

@@ -1,3 +1,4 @@
+import { longDate } from '../../core/long-date.js';
 import type { Purpose } from '../../core/model.js';
 import { escapeHtml } from '../../lib/escape-html.js';
 import { resolveTemplate } from './catalogue.js';
@@ -15,9 +16,7 @@ const oneLine = (s: string) => s.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
 
 export const renderMail = (purpose: Purpose, locale: string, vars: TemplateVars, variant?: string): RenderedMail => {
   const resolved = resolveTemplate(purpose, locale, variant);
-  const formatDate = (d: Date) =>
-    new Intl.DateTimeFormat(resolved.locale.replace('_', '-'), { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(d) +
-    ' UTC';
+  const formatDate = (d: Date) => longDate(resolved.locale, d);
   const t = resolved.template(vars, formatDate);
   const text = [...t.intro, `${t.action}:\n${vars.link}`, ...t.outro].join('\n\n');
   const paragraphs = (ps: string[]) => ps.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n');
