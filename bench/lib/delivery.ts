@@ -37,7 +37,9 @@ export const deliveryCase = (id: string, name: string, sender: 'reverify' | 'nod
       const smtpUrl = `smtp://127.0.0.1:${sink.ready.port}`;
       if (sender === 'reverify') {
         // One process fills the outbox and stops; another delivers: its peak RSS is delivery's alone.
-        const env = { BENCH_DATA_DIR: dir, REVERIFY_SMTP_URL: smtpUrl };
+        // Every message goes to one domain, as through a relay: its limit per destination is the node's
+        // concurrency, so Reverify may use every connection of its pool as nodemailer does.
+        const env = { BENCH_DATA_DIR: dir, REVERIFY_SMTP_URL: smtpUrl, REVERIFY_COURIER_PER_DESTINATION: '8' };
         const fill = await ServerChild.start(
           'reverify-server.ts',
           { ...env, BENCH_SCENARIO: 'fill', BENCH_SEED: String(total) },
