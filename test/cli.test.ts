@@ -1,7 +1,9 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import type { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -141,5 +143,41 @@ describe('the reverify command', () => {
     const help = await reverify(['resend', '--help']);
     expect(help.stdout).toContain('--older-than <duration>');
     expect(help.stdout).toContain('--rate <n/s>');
+  });
+});
+
+describe('reverify sandbox', () => {
+  it('prints the variables to export, serves the sandbox they name, and stops on SIGTERM', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'sandbox'], {
+      env: { ...process.env, REVERIFY_LOG_LEVEL: 'silent' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exited = once(child, 'exit');
+    try {
+      const vars: Record<string, string> = {};
+      for await (const line of createInterface({ input: child.stdout })) {
+        const m = /^export (\w+)=(.*)$/.exec(line);
+        if (m?.[1] && m[2] !== undefined) vars[m[1]] = m[2];
+        if (line.startsWith('# captured mail')) break;
+      }
+      expect(vars.REVERIFY_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(vars.SECTIGO_BASE_URL).toBe(`${vars.REVERIFY_URL}/products`);
+      const inbox = await fetch(`${vars.REVERIFY_URL}/v1/inbox`, { headers: { authorization: `Bearer ${vars.REVERIFY_ADMIN_TOKEN}` } });
+      expect(inbox.status).toBe(200);
+      const dcv = await fetch(`${vars.SECTIGO_BASE_URL}/!ResendDCVEmail`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          loginName: vars.SECTIGO_LOGIN_NAME ?? '',
+          loginPassword: vars.SECTIGO_LOGIN_PASSWORD ?? '',
+          orderNumber: '1234567',
+        }),
+      });
+      expect(await dcv.text()).toBe('errorCode=0');
+      child.kill('SIGTERM');
+      expect((await exited)[0]).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 });

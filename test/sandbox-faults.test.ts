@@ -159,6 +159,51 @@ describe('fault injection in the sandbox, seen through the vendors’ own client
   });
 });
 
+describe('the global switches REVERIFY_SANDBOX_FAILURE_SHARE and REVERIFY_SANDBOX_LATENCY_MS', () => {
+  const akana = (url: string) =>
+    curlCall([
+      '-X',
+      'POST',
+      `${url}/api/users/resendActivation`,
+      '-H',
+      'Content-Type: application/x-www-form-urlencoded; charset=UTF-8',
+      '--data',
+      'emailAddress=jane.saoirse@acmepaymentscorp.com',
+    ]);
+
+  it('a share of 1 fails every dialect call with its unknown-failure error; clearing the faults ends it', async () => {
+    const sb = await startSandbox({ settings: { resendCooldown: 0, sandboxFailureShare: 1 } });
+    try {
+      const failed = await akana(sb.url);
+      expect([failed.status, JSON.parse(failed.body)]).toEqual([500, { code: 500, message: 'An error occurred processing the call.' }]);
+      const native = await fetch(`${sb.url}/v1/verifications?limit=1`, { headers: { authorization: `Bearer ${sb.adminToken}` } });
+      expect([native.status, ((await native.json()) as { error: { code: string } }).error.code]).toEqual([500, 'INTERNAL_ERROR']);
+      // The fault routes themselves still answer: the switches are standing faults, listed and cleared like any other.
+      const listed = await fetch(`${sb.url}/v1/sandbox/faults`, { headers: { authorization: `Bearer ${sb.adminToken}` } });
+      expect(((await listed.json()) as { items: { share: number }[] }).items.filter((f) => f.share === 1)).toHaveLength(5);
+      sb.faults.clear();
+      expect((await akana(sb.url)).status).toBe(200);
+    } finally {
+      await sb.close();
+    }
+  });
+
+  it('a latency of 400 ms delays every dialect call by at least that much', async () => {
+    const sb = await startSandbox({ settings: { resendCooldown: 0, sandboxLatencyMs: 400 } });
+    try {
+      const started = performance.now();
+      expect((await akana(sb.url)).status).toBe(200);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(400);
+      sb.faults.clear();
+      const again = performance.now();
+      expect((await akana(sb.url)).status).toBe(200);
+      expect(performance.now() - again).toBeLessThan(400);
+    } finally {
+      await sb.close();
+    }
+  });
+});
+
 describe('outside the sandbox', () => {
   it('the fault routes do not exist and a fixture with faults is refused', async () => {
     const svc = await startService();

@@ -186,6 +186,8 @@ describe('the sandbox: reverify start --sandbox', () => {
   });
 
   it('npm start is the sandbox', () => {
-    expect(JSON.parse(readFileSync('package.json', 'utf8')).scripts.start).toBe('node bin/reverify.js start --sandbox');
+    expect(JSON.parse(readFileSync('package.json', 'utf8')).scripts.start).toMatch(
+      /^node (--[\w-]+=\S+ )*bin\/reverify\.js start --sandbox$/,
+    );
   });
 });

@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from './helpers/eventually.js';
@@ -135,6 +138,29 @@ describe('webhooks', () => {
     ]);
     expect(silent.received).toHaveLength(1);
     expect(silent.holding).toBe(1);
+  });
+
+  it('a redirect is not followed: the target gets nothing and the delivery fails saying why', async () => {
+    const target = track(await new WebhookReceiver().start());
+    const redirector = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(307, { location: target.url }).end('moved'));
+    });
+    redirector.listen(0, '127.0.0.1');
+    await once(redirector, 'listening');
+    cleanup.push(() => new Promise<void>((resolve) => redirector.close(() => resolve())));
+    const svc = await serviceWithAccount();
+    const url = `http://127.0.0.1:${(redirector.address() as AddressInfo).port}/hooks`;
+    const hook = await register(svc, url, ['verification.created']);
+    await svc.call('POST', '/v1/verifications', { recipient: 'moved@example.com', purpose: 'email_ownership', account: 'acme' });
+    const deliveries = await eventually(
+      async () => (await svc.call('GET', `/v1/webhooks/${hook.id}/deliveries`)).json.items,
+      (items: { id: string; status: string }[]) => items.length === 1 && items[0]?.status === 'failed',
+    );
+    const delivery = (await svc.call('GET', `/v1/messages/${deliveries[0]?.id}`)).json;
+    // Retried as any answer other than 2xx is, and never followed.
+    expect(delivery.last_error).toMatch(/^abandoned after \d+ attempts: HTTP 307: moved \(redirects are not followed\)$/);
+    expect(target.received).toEqual([]);
   });
 
   it('a failed send, a cancellation and an expiry are announced too', async () => {

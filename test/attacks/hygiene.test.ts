@@ -165,7 +165,9 @@ describe('loading one fixture file from two processes at once', () => {
     const seed = () => run(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'seed', file], { env });
     try {
       const results = await Promise.allSettled([seed(), seed()]);
-      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
+      expect(
+        results.map((r) => (r.status === 'rejected' ? String((r.reason as { stderr?: string }).stderr ?? r.reason) : r.status)),
+      ).toEqual(['fulfilled', 'fulfilled']);
       const tables = readTables(dir, ['accounts', 'subjects']);
       expect(tables.accounts).toHaveLength(2);
       expect(tables.subjects).toHaveLength(1);
