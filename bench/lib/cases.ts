@@ -99,6 +99,12 @@ export const allCases = (cfg: BenchConfig): BenchCase[] => [
     requests: nativeResend,
     accept: (status) => status === 202,
   }),
+  httpCase('native-full', 'native resend, REVERIFY_DURABILITY=full', 'reverify', {
+    script: 'reverify-server.ts',
+    env: reverify('native', { REVERIFY_DURABILITY: 'full' }),
+    requests: nativeResend,
+    accept: (status) => status === 202,
+  }),
   httpCase('sectigo-smime', 'Sectigo !ResendVerificationEmailSMIME', 'reverify', {
     script: 'reverify-server.ts',
     env: reverify('smime'),

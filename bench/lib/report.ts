@@ -39,6 +39,7 @@ export const targets = (results: CaseResult[]): Target[] => {
   return [
     t('native resend >= 0.6x bare', ratio(native?.rps, bare), 'x', (v) => v >= 0.6),
     t('native resend p99 < 20 ms', native?.p99_ms, ' ms', (v) => v < 20),
+    t('native resend, durability full, >= 0.6x bare (NORMAL)', ratio(ok('native-full')?.rps, bare), 'x', (v) => v >= 0.6),
     t('native resend >= 15x Better Auth without floor', ratio(native?.rps, ok('better-auth-no-floor')?.rps), 'x', (v) => v >= 15),
     t('Akana resend >= 100x Better Auth as shipped', ratio(ok('akana')?.rps, ok('better-auth-shipped')?.rps), 'x', (v) => v >= 100),
     t('Sectigo S/MIME resend >= 0.4x bare', ratio(ok('sectigo-smime')?.rps, bare), 'x', (v) => v >= 0.4),

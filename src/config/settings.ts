@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { type Purpose, purposes } from '../core/model.js';
 import { type ResendPolicy, resendPolicies } from '../core/verification/policies.js';
 import { parseSmtpRoute } from '../courier/email/router.js';
+import { type Durability, durabilities } from '../store/sqlite/database.js';
 
 /** Every setting, with its config-file name; its environment name is REVERIFY_ + UPPER_SNAKE of it. */
 export interface Settings {
@@ -13,6 +14,11 @@ export interface Settings {
   databasePoolSize: number;
   /** Seconds a PostgreSQL statement, connection or wait for a pooled connection may take before the request fails. */
   databaseStatementTimeout: number;
+  /**
+   * SQLite: `normal` survives a crash of the process (every commit is in the WAL before the answer);
+   * `full` also survives a power loss (the WAL is fsynced at every commit, one commit per group).
+   */
+  durability: Durability;
   smtpUrl: string;
   mailFrom: string;
   publicUrl: string;
@@ -193,6 +199,7 @@ export const defaults: Settings = {
   databaseUrl: 'sqlite:./data/reverify.db',
   databasePoolSize: 10,
   databaseStatementTimeout: 5,
+  durability: 'normal',
   smtpUrl: 'capture:',
   mailFrom: 'Reverify <no-reply@localhost>',
   publicUrl: 'http://127.0.0.1:8080',
@@ -267,6 +274,11 @@ export const parsers: { [K in keyof Settings]: Parser<Settings[K]> } = {
   },
   databasePoolSize: int(1, 1000),
   databaseStatementTimeout: int(1, 3600),
+  durability: (raw, name) => {
+    const v = str(raw, name);
+    if (!(durabilities as readonly string[]).includes(v)) throw new SettingError(name, `must be normal or full, got ${JSON.stringify(v)}`);
+    return v as Durability;
+  },
   smtpUrl: (raw, name) => (raw === 'capture:' ? 'capture:' : url(['smtp:', 'smtps:'])(raw, name)),
   mailFrom: (raw, name) => {
     const v = str(raw, name);

@@ -150,7 +150,7 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
   // Settings that refuse to start are read before anything is opened.
   const dkim = loadDkimKey(settings);
   const overrides = loadTemplates(settings.templatesDir);
-  const opened = openStore(settings);
+  const opened = await openStore(settings);
   const { store } = opened;
   const { keys, admin } = await prepareStore(opened, settings).catch(async (e: unknown) => {
     await store.health.close().catch(() => undefined);

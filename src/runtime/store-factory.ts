@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import { openPostgresStore } from '../store/postgres/store.js';
+import type { Durability } from '../store/sqlite/database.js';
 import { openSqliteStore } from '../store/sqlite/store.js';
 import type { Store } from '../store/store.js';
 
@@ -14,18 +14,22 @@ export interface StoreOptions {
   databaseUrl: string;
   databasePoolSize: number;
   databaseStatementTimeout: number;
+  /** SQLite only: PostgreSQL's durability is the server's own (`synchronous_commit`, on by default). */
+  durability?: Durability;
 }
 
 /** Opens the store named by REVERIFY_DATABASE_URL: a SQLite file, or a PostgreSQL database shared by every node. */
-export const openStore = (options: StoreOptions): OpenedStore => {
+export const openStore = async (options: StoreOptions): Promise<OpenedStore> => {
   const { databaseUrl } = options;
   if (databaseUrl.startsWith('sqlite:')) {
     const path = databaseUrl.slice('sqlite:'.length).replace(/^\/\//, '');
     const file = path === ':memory:' ? ':memory:' : resolve(path);
-    const opened = openSqliteStore(file);
+    const opened = openSqliteStore(file, options.durability);
     return { ...opened, dataDir: file === ':memory:' ? null : dirname(file) };
   }
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    // Loaded only for PostgreSQL: a SQLite node never carries the driver.
+    const { openPostgresStore } = await import('../store/postgres/store.js');
     const opened = openPostgresStore({
       url: databaseUrl,
       poolSize: options.databasePoolSize,

@@ -74,7 +74,7 @@ export const serverCommands = (program: Command) => {
     .description("bring the configured store's schema up to date")
     .option(...configOption)
     .action(async (opts) => {
-      const opened = openStore(settingsFrom(opts));
+      const opened = await openStore(settingsFrom(opts));
       const applied = await opened.migrate().finally(() => opened.store.health.close());
       process.stdout.write(applied.length ? `applied migrations ${applied.join(', ')}\n` : 'schema is up to date\n');
     });

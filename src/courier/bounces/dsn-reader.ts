@@ -1,4 +1,4 @@
-import { type AddressObject, simpleParser } from 'mailparser';
+import type { AddressObject } from 'mailparser';
 import type { DsnRecipient, DsnReport } from '../../core/suppressions/dsn.js';
 
 /** Header-style fields (RFC 822 folding) of one block of a message/delivery-status body. */
@@ -31,6 +31,8 @@ const addresses = (to: AddressObject | AddressObject[] | undefined): string[] =>
 
 /** Reads an RFC 3464 report with mailparser; null when the mail carries no message/delivery-status part. */
 export const readDsn = async (raw: Buffer): Promise<DsnReport | null> => {
+  // Loaded with the first bounce, not at start: mailparser and its charset tables are ~20 MB of heap.
+  const { simpleParser } = await import('mailparser');
   const mail = await simpleParser(raw, { keepDeliveryStatus: true, skipHtmlToText: true, skipTextLinks: true, skipImageLinks: true });
   const status = mail.attachments.find((a) => a.contentType === 'message/delivery-status');
   if (!status) return null;

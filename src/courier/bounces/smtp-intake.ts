@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { SMTPServer } from 'smtp-server';
+import type { SMTPServer } from 'smtp-server';
 import { OPERATOR } from '../../core/access/permissions.js';
 import type { BounceService } from '../../core/suppressions/bounces.js';
 
@@ -30,6 +30,8 @@ export class SmtpIntake {
 
   async start(): Promise<number> {
     const { maxBytes, tls } = this.options;
+    // Loaded here, not at start: most nodes take no bounces by SMTP, and the module costs memory.
+    const { SMTPServer } = await import('smtp-server');
     this.server = new SMTPServer({
       banner: 'Reverify bounce intake',
       disableReverseLookup: true,

@@ -5,8 +5,17 @@ import { sqliteMigrations } from './migrations.js';
 
 export type Db = Database.Database;
 
-/** Opens (creating the directory and an owner-only file) with WAL, so readers never wait for the writer. */
-export const openDatabase = (file: string): Db => {
+export const durabilities = ['normal', 'full'] as const;
+/** What a commit survives: the process dying (`normal`), or the machine losing power too (`full`). */
+export type Durability = (typeof durabilities)[number];
+
+/**
+ * Opens (creating the directory and an owner-only file) with WAL, so readers never wait for the writer.
+ * `normal` durability (synchronous=NORMAL) loses nothing committed when the process dies; `full`
+ * (synchronous=FULL) fsyncs the WAL at every commit, so nothing committed is lost on a power loss
+ * either. Group commit (write-queue.ts) pays that fsync once per group of writes, not per request.
+ */
+export const openDatabase = (file: string, durability: Durability = 'normal'): Db => {
   if (file !== ':memory:') {
     mkdirSync(dirname(file), { recursive: true });
     // Owner-only, like secret.key: the database holds hashes and sealed values. SQLite gives its
@@ -16,7 +25,7 @@ export const openDatabase = (file: string): Db => {
   }
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
+  db.pragma(durability === 'full' ? 'synchronous = FULL' : 'synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   // A 16 MiB page cache (the default is 2 MiB): fewer reads on the hot paths.

@@ -3,7 +3,7 @@ import { SqliteAccounts } from './accounts.js';
 import { SqliteAudit } from './audit.js';
 import { BackgroundCheckpointer } from './checkpointer.js';
 import { SqliteConnection } from './connection.js';
-import { type Db, isMigrated, migrate, openDatabase } from './database.js';
+import { type Db, type Durability, isMigrated, migrate, openDatabase } from './database.js';
 import { SqliteDcv } from './dcv.js';
 import { SqliteInbox } from './inbox.js';
 import { SqliteMessages } from './messages.js';
@@ -56,7 +56,7 @@ export const sqliteStore = (db: Db, file = ':memory:'): Store => {
   };
 };
 
-export const openSqliteStore = (file: string): { store: Store; migrate(): Promise<number[]> } => {
-  const db = openDatabase(file);
+export const openSqliteStore = (file: string, durability: Durability = 'normal'): { store: Store; migrate(): Promise<number[]> } => {
+  const db = openDatabase(file, durability);
   return { store: sqliteStore(db, file), migrate: async () => migrate(db) };
 };

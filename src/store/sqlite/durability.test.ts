@@ -1,0 +1,55 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { loadSettings, SettingError } from '../../config/load.js';
+import { openStore } from '../../runtime/store-factory.js';
+import { openDatabase } from './database.js';
+
+const file = () => join(mkdtempSync(join(tmpdir(), 'reverify-durability-')), 'reverify.db');
+
+describe('REVERIFY_DURABILITY', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('normal is synchronous=NORMAL, full is synchronous=FULL, both in WAL mode', () => {
+    for (const [durability, level] of [
+      ['normal', 1],
+      ['full', 2],
+    ] as const) {
+      const db = openDatabase(file(), durability);
+      expect([durability, db.pragma('journal_mode', { simple: true }), db.pragma('synchronous', { simple: true })]).toEqual([
+        durability,
+        'wal',
+        level,
+      ]);
+      db.close();
+    }
+  });
+
+  it('reaches the SQLite connection from the environment, and an unknown value is refused by name', async () => {
+    const settings = loadSettings({ env: { REVERIFY_DURABILITY: 'full', REVERIFY_DATABASE_URL: `sqlite:${file()}` } });
+    expect(settings.durability).toBe('full');
+    expect(loadSettings({ env: {} }).durability).toBe('normal');
+    const pragmas: string[] = [];
+    const pragma = Database.prototype.pragma;
+    vi.spyOn(Database.prototype, 'pragma').mockImplementation(function (
+      this: Database.Database,
+      source: string,
+      options?: Database.PragmaOptions,
+    ) {
+      pragmas.push(source);
+      return pragma.call(this, source, options);
+    });
+    const opened = await openStore(settings);
+    await opened.migrate();
+    await opened.store.health.close();
+    expect(pragmas.filter((p) => p.startsWith('synchronous'))).toEqual(['synchronous = FULL']);
+    expect(() => loadSettings({ env: { REVERIFY_DURABILITY: 'fsync' } })).toThrow(SettingError);
+    expect(() => loadSettings({ env: { REVERIFY_DURABILITY: 'fsync' } })).toThrow(
+      /^REVERIFY_DURABILITY: must be normal or full, got "fsync"$/,
+    );
+  });
+});
