@@ -67,7 +67,14 @@ const busy = final.filter((r) => typeof r.other_cpu_pct === 'number' && r.other_
 const warning = busy.length
   ? `\nBUSY MACHINE: other processes used CPU while these were measured; their numbers are low and noisy:\n${busy.map((r) => `  ${r.name}: ${r.other_cpu_pct}% of the CPU`).join('\n')}\n`
   : '';
+const pgLines = final
+  .filter((r) => r.group === 'postgres' && r.status === 'ok')
+  .map(
+    (r) =>
+      `  ${r.nodes} node(s): ${r.rps} req/s, p99 ${r.p99_ms} ms; CPU per request: nodes ${r.node_cpu_ms_per_request} ms, PostgreSQL ${r.database_cpu_ms_per_request} ms (${r.database_cpu_share_pct}% of the two)`,
+  );
+const pgSummary = pgLines.length ? `\nPostgreSQL (its CPU measured apart, not counted as other):\n${pgLines.join('\n')}\n` : '';
 console.log(
-  `\n${title}\n\n${table(final)}\n${warning}\nIssue 15 targets:\n${targetLines(met)}\n\nwritten: ${join(cfg.outDir, 'latest.json')}, latest.svg`,
+  `\n${title}\n\n${table(final)}\n${pgSummary}${warning}\nIssue 15 targets:\n${targetLines(met)}\n\nwritten: ${join(cfg.outDir, 'latest.json')}, latest.svg`,
 );
 process.exit(0);

@@ -21,6 +21,8 @@ const caseIds = [
   'alibaba-acs3',
   'akana',
   'native-postgres',
+  'native-postgres-2',
+  'native-postgres-3',
   'better-auth-shipped',
   'better-auth-no-floor',
   'delivery-reverify',
@@ -30,7 +32,7 @@ const caseIds = [
 ];
 
 /** Cases that wait on work elsewhere (ACS3 in the server, PostgreSQL support): any status will do. */
-const mayNotRun = new Set(['alibaba-acs3', 'native-postgres']);
+const mayNotRun = new Set(['alibaba-acs3', 'native-postgres', 'native-postgres-2', 'native-postgres-3']);
 
 const numberOrNull = (v: unknown) => v === null || (typeof v === 'number' && Number.isFinite(v) && v >= 0);
 

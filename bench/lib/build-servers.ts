@@ -3,8 +3,11 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 
 const serversDir = join(import.meta.dirname, '..', 'servers');
-/** Two levels below the checkout, as src/ui is: paths a module resolves from itself (../../docs/) still land. */
-export const builtDir = join(import.meta.dirname, '..', '.build', 'servers');
+/**
+ * Two levels below the checkout, as src/cli and src/ui are: paths a module resolves from itself
+ * (../../package.json, ../../docs/) still land; packages resolve from the checkout's node_modules.
+ */
+export const builtDir = join(import.meta.dirname, '..', '..', 'node_modules', '.reverify-bench');
 
 let built: Promise<void> | null = null;
 

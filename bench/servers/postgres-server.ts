@@ -13,4 +13,4 @@ const stop = async () => {
 };
 process.on('SIGTERM', stop);
 process.on('disconnect', stop);
-process.send?.({ ready: true, url });
+process.send?.({ ready: true, url, pid: pg.pid });

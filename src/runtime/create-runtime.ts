@@ -292,7 +292,7 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
     try {
       const now = clock.now();
       await verifications.expireDue();
-      await store.quotas.prune(now - longestQuotaWindowMs(policies));
+      await store.quotas.prune(now - longestQuotaWindowMs(policies), now);
       await store.nonces.prune(now);
       await store.audit.prune(now - settings.auditRetention * DAY_MS);
     } catch (e) {

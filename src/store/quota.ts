@@ -45,3 +45,10 @@ export const evaluateQuota = (sends: QuotaRule[][], at: number, charges: ChargeR
 
 /** One charge per key per send: a send counts once against each limit it is subject to. */
 export const chargedKeys = (sends: QuotaRule[][]): string[] => sends.flatMap((send) => [...new Set(send.map((r) => r.key))]);
+
+/** When each key's charge made by `take` at `at` stops counting: the end of the longest window among its rules. */
+export const chargesEnd = (rules: QuotaRule[], at: number): Map<string, number> => {
+  const until = new Map<string, number>();
+  for (const r of rules) until.set(r.key, Math.max(until.get(r.key) ?? 0, at + r.windowMs));
+  return until;
+};

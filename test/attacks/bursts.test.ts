@@ -36,7 +36,7 @@ describe('concurrent resends of one order or address', () => {
     await sink.stop();
   });
 
-  const clearCooldowns = () => svc.rt.store.quotas.prune(Date.now() + 1);
+  const clearCooldowns = () => svc.rt.store.quotas.prune(Date.now() + 1, Date.now() + 1);
 
   it('DigiCert: 50 resend-emails at once on one order: one 204, 49 x 429 request_limit_exceeded with Retry-After', async () => {
     await clearCooldowns();

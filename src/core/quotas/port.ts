@@ -36,6 +36,10 @@ export interface QuotaPersister {
   release(charges: ChargeRef[]): Promise<void>;
   /** Drops every charge of these keys. */
   clear(keys: string[]): Promise<void>;
-  /** Drops charges at or before `before`; returns how many. */
-  prune(before: number): Promise<number>;
+  /**
+   * Drops charges made at or before `before` (the longest window of any rule), and those made by
+   * `take` whose own rules' windows have ended by `now`; returns how many. Without the second, a
+   * flood of one-off keys (a new client address per request) would be kept for the longest window.
+   */
+  prune(before: number, now: number): Promise<number>;
 }

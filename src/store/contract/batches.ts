@@ -109,7 +109,7 @@ export const batchContract = (t: Target) => {
     });
     // Not enforced: charged anyway (seeding), so the next enforced check sees three.
     expect(await send(T0 + 130_000, false).result).toEqual({ ok: true });
-    expect(await a.quotas.prune(T0)).toBe(1);
+    expect(await a.quotas.prune(T0, T0)).toBe(1);
     expect(await send(T0 + 200_000).result).toMatchObject({ ok: false, rule: 'recipient_daily' });
   });
 

@@ -179,4 +179,12 @@ ALTER TABLE tokens ALTER COLUMN hash DROP NOT NULL;
 ALTER TABLE tokens ADD COLUMN verifier TEXT COLLATE "C";
 `,
   },
+  {
+    id: 4,
+    name: 'quota charges taken outside sends end with their own window',
+    sql: `
+ALTER TABLE quota_charges ADD COLUMN expires_at BIGINT;
+CREATE INDEX quota_charges_expiry ON quota_charges(expires_at) WHERE expires_at IS NOT NULL;
+`,
+  },
 ];

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { ChargeRef, QuotaPersister, QuotaRule, QuotaVerdict } from '../../core/quotas/port.js';
-import { type ChargeReader, evaluateQuota, quotaChecks } from '../quota.js';
+import { type ChargeReader, chargesEnd, evaluateQuota, quotaChecks } from '../quota.js';
 import type { PgConnection, Querier } from './connection.js';
 
 /** The first key of the two-key advisory locks taken on quota keys (keeps them apart from other users' locks; reverify_charge uses it too). */
@@ -70,12 +70,14 @@ export class PgQuotas implements QuotaPersister {
       await lockQuotaKeys(q, keys);
       const verdict = await checkQuota(q, [rules], at);
       if (!verdict.ok) return verdict;
+      const until = chargesEnd(rules, at);
       const charges: ChargeRef[] = keys.map((key) => ({ key, id: randomUUID() }));
       await q.run(
-        'INSERT INTO quota_charges (key, at, ref) SELECT k, ?, r FROM unnest(?::text[], ?::text[]) AS t(k, r)',
+        'INSERT INTO quota_charges (key, at, ref, expires_at) SELECT k, ?, r, e FROM unnest(?::text[], ?::text[], ?::bigint[]) AS t(k, r, e)',
         at,
         charges.map((ch) => ch.key),
         charges.map((ch) => ch.id),
+        charges.map((ch) => until.get(ch.key)),
       );
       return { ok: true as const, charges };
     });
@@ -99,7 +101,10 @@ export class PgQuotas implements QuotaPersister {
     await this.c.run('DELETE FROM quota_charges WHERE key = ANY(?::text[])', keys);
   }
 
-  async prune(before: number) {
-    return this.c.run('DELETE FROM quota_charges WHERE at <= ?', before);
+  async prune(before: number, now: number) {
+    return (
+      (await this.c.run('DELETE FROM quota_charges WHERE expires_at <= ?', now)) +
+      (await this.c.run('DELETE FROM quota_charges WHERE at <= ?', before))
+    );
   }
 }

@@ -163,4 +163,12 @@ CREATE UNIQUE INDEX tokens_hash ON tokens(hash) WHERE hash IS NOT NULL;
 CREATE INDEX tokens_verification ON tokens(verification_id);
 `,
   },
+  {
+    id: 7,
+    name: 'quota charges taken outside sends end with their own window',
+    sql: `
+ALTER TABLE quota_charges ADD COLUMN expires_at INTEGER;
+CREATE INDEX quota_charges_expiry ON quota_charges(expires_at) WHERE expires_at IS NOT NULL;
+`,
+  },
 ];

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ChargeRef, QuotaPersister, QuotaRule } from '../../core/quotas/port.js';
-import { type ChargeReader, evaluateQuota } from '../quota.js';
+import { type ChargeReader, chargesEnd, evaluateQuota } from '../quota.js';
 import type { SqliteConnection } from './connection.js';
 
 export const chargeReader = (c: SqliteConnection): ChargeReader => ({
@@ -19,8 +19,10 @@ export class SqliteQuotas implements QuotaPersister {
     return this.c.writes.run(() => {
       const verdict = evaluateQuota([rules], at, chargeReader(this.c));
       if (!verdict.ok) return verdict;
-      const charges: ChargeRef[] = [...new Set(rules.map((r) => r.key))].map((key) => ({ key, id: randomUUID() }));
-      for (const ch of charges) this.c.stmt('INSERT INTO quota_charges (key, at, ref) VALUES (?, ?, ?)').run(ch.key, at, ch.id);
+      const until = chargesEnd(rules, at);
+      const charges: ChargeRef[] = [...until.keys()].map((key) => ({ key, id: randomUUID() }));
+      for (const ch of charges)
+        this.c.stmt('INSERT INTO quota_charges (key, at, ref, expires_at) VALUES (?, ?, ?, ?)').run(ch.key, at, ch.id, until.get(ch.key));
       return { ok: true as const, charges };
     });
   }
@@ -43,7 +45,11 @@ export class SqliteQuotas implements QuotaPersister {
     });
   }
 
-  async prune(before: number) {
-    return this.c.writes.run(() => this.c.stmt('DELETE FROM quota_charges WHERE at <= ?').run(before).changes);
+  async prune(before: number, now: number) {
+    return this.c.writes.run(
+      () =>
+        this.c.stmt('DELETE FROM quota_charges WHERE expires_at <= ?').run(now).changes +
+        this.c.stmt('DELETE FROM quota_charges WHERE at <= ?').run(before).changes,
+    );
   }
 }
