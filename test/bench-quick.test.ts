@@ -13,6 +13,7 @@ const caseIds = [
   'bare',
   'bare-full',
   'native',
+  'native-accept',
   'native-full',
   'sectigo-smime',
   'sectigo-dcv',

@@ -99,6 +99,12 @@ export const allCases = (cfg: BenchConfig): BenchCase[] => [
     requests: nativeResend,
     accept: (status) => status === 202,
   }),
+  httpCase('native-accept', 'native resend, courier off (accepted and queued only)', 'reverify', {
+    script: 'reverify-server.ts',
+    env: reverify('native', { BENCH_COURIER: 'off' }),
+    requests: nativeResend,
+    accept: (status) => status === 202,
+  }),
   httpCase('native-full', 'native resend, REVERIFY_DURABILITY=full', 'reverify', {
     script: 'reverify-server.ts',
     env: reverify('native', { REVERIFY_DURABILITY: 'full' }),
