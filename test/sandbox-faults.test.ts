@@ -139,9 +139,12 @@ describe('fault injection in the sandbox, seen through the vendors’ own client
     const other = await admin('POST', '/v1/accounts', { name: 'other' });
     const key = (await admin('POST', `/v1/accounts/${other.json.id}/keys`, { role: 0 })).json.key;
     const sandboxAccount = (await admin('GET', '/v1/accounts/sandbox')).json.id;
+    const sandboxKey = (await admin('POST', `/v1/accounts/${sandboxAccount}/keys`, { role: 0 })).json.key;
     sb.faults.add({ target: 'native', accountId: sandboxAccount, effect: { kind: 'error', code: 'SERVICE_UNAVAILABLE' } });
     const as = (token: string) =>
       fetch(`${sb.url}/v1/verifications`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
+    expect(await as(sandboxKey)).toBe(503);
+    expect(await as(sandboxKey)).toBe(503);
     expect(await as(key)).toBe(200);
     expect(await as(sb.adminToken)).toBe(200);
     sb.faults.clear();
@@ -198,6 +201,30 @@ describe('the global switches REVERIFY_SANDBOX_FAILURE_SHARE and REVERIFY_SANDBO
       const again = performance.now();
       expect((await akana(sb.url)).status).toBe(200);
       expect(performance.now() - again).toBeLessThan(400);
+    } finally {
+      await sb.close();
+    }
+  });
+});
+
+describe('faults from a fixture', () => {
+  it('a fixture object given to startSandbox sets faults that count down like any other', async () => {
+    const sb = await startSandbox({
+      settings: { resendCooldown: 0 },
+      fixture: { faults: [{ target: 'digicert', effect: { kind: 'error', code: 'request_limit_exceeded' }, count: 1 }] },
+    });
+    try {
+      const order = () =>
+        fetch(`${sb.url}/services/v2/order/certificate/1234567`, { headers: { 'x-dc-devkey': sb.credentials.digicertApiKey } });
+      expect(sb.faults.list()).toHaveLength(1);
+      const limited = await order();
+      expect([
+        limited.status,
+        limited.headers.get('retry-after'),
+        ((await limited.json()) as { errors: { code: string }[] }).errors[0]?.code,
+      ]).toEqual([429, '1', 'request_limit_exceeded']);
+      expect((await order()).status).toBe(200);
+      expect(sb.faults.list()).toHaveLength(0);
     } finally {
       await sb.close();
     }
