@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { SERVICE_NODE_FLAGS } from '../../src/runtime/node-flags.js';
+import { freePort } from '../../test/helpers/ports.js';
 import { buildServers, builtServer } from './build-servers.js';
 
 const ADMIN_TOKEN = 'bench-admin-token-0123456789';
@@ -20,14 +20,6 @@ const nodeEnv = {
   REVERIFY_IP_MAX_PER_HOUR: '0',
   REVERIFY_SMTP_URL: 'capture:',
 };
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 
 interface Node {
   url: string;

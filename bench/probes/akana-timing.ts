@@ -14,23 +14,15 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { freePort } from '../../test/helpers/ports.js';
 
 const TRIALS = Number(process.env.PROBE_TRIALS ?? 60);
 const ROUNDS = Number(process.env.PROBE_ROUNDS ?? 25);
 /** Own pending addresses and unknown ones the attacker measures first, to place the threshold. */
 const CALIBRATION = Number(process.env.PROBE_CALIBRATION ?? 8);
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 
 const post = async (base: string, path: string, body: string, type = 'application/x-www-form-urlencoded') => {
   const started = performance.now();
