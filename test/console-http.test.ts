@@ -153,6 +153,27 @@ describe('console sessions over HTTP', () => {
     expect((await svc.call('GET', '/v1/webhooks?account=roles-co')).json.items).toHaveLength(1);
   });
 
+  it('a captured mail’s HTML is served sandboxed like a preview: no script, nothing remote, framed by the console only', async () => {
+    await svc.call('POST', '/v1/verifications', { recipient: 'framed@example.com', purpose: 'email_ownership' });
+    // This service's courier is stopped: deliver into the captured inbox by hand.
+    await svc.rt.courier.drainOnce();
+    const mail = (await svc.call('GET', '/v1/inbox?to=framed@example.com')).json.items;
+    expect(mail).toHaveLength(1);
+    const path = `/console/inbox/${mail[0].id}/html`;
+    expect((await fetch(`${svc.url}${path}`, { redirect: 'manual' })).status).toBe(303);
+    const visitor = new Visitor(svc.url);
+    await visitor.signIn(ADMIN_TOKEN);
+    const page = await visitor.request('GET', `/console/inbox/${mail[0].id}`);
+    expect(page.text).toContain(`sandbox="allow-popups allow-popups-to-escape-sandbox" src="${path}"`);
+    const framed = await visitor.request('GET', path);
+    expect(framed.status).toBe(200);
+    expect(framed.text).toContain('/verify?token=');
+    const csp = framed.headers.get('content-security-policy') ?? '';
+    expect(csp).toMatch(/default-src 'none'.*img-src data:.*frame-ancestors 'self'.*sandbox allow-popups/);
+    expect(csp).not.toMatch(/script-src|unsafe-eval/);
+    expect(framed.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+  });
+
   it('a template preview’s HTML is served sandboxed: no script, nothing remote, framed by the console only', async () => {
     const visitor = new Visitor(svc.url);
     await visitor.signIn(ADMIN_TOKEN);
