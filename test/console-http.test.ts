@@ -153,6 +153,33 @@ describe('console sessions over HTTP', () => {
     expect((await svc.call('GET', '/v1/webhooks?account=roles-co')).json.items).toHaveLength(1);
   });
 
+  it('the verification filters (state, purpose, account, origin, recipient) each narrow the list to what they name', async () => {
+    expect((await svc.call('POST', '/v1/accounts', { name: 'filters-co' })).status).toBe(201);
+    const make = async (body: Record<string, unknown>) => (await svc.call('POST', '/v1/verifications', body)).json.id as string;
+    await make({ recipient: 'f-pending@filters.example', purpose: 'email_ownership', account: 'filters-co' });
+    await make({ recipient: 'f-activation@filters.example', purpose: 'account_activation' });
+    const cancelled = await make({ recipient: 'f-cancelled@filters.example', purpose: 'email_ownership' });
+    expect((await svc.call('POST', `/v1/verifications/${cancelled}/cancel`)).status).toBe(200);
+    expect((await svc.call('POST', '/v1/email-identities', { email: 'f-identity@filters.example', account: 'filters-co' })).status).toBe(
+      201,
+    );
+    const visitor = new Visitor(svc.url);
+    await visitor.signIn(ADMIN_TOKEN);
+    const listed = async (query: string) => {
+      const page = await visitor.request('GET', `/console/verifications?${query}`);
+      expect(page.status).toBe(200);
+      return [...page.text.matchAll(/>(f-[a-z]+)@filters\.example</g)].map((m) => m[1]).sort();
+    };
+    expect(await listed('')).toEqual(['f-activation', 'f-cancelled', 'f-identity', 'f-pending']);
+    expect(await listed('state=cancelled')).toEqual(['f-cancelled']);
+    expect(await listed('purpose=account_activation')).toEqual(['f-activation']);
+    expect(await listed('account=filters-co')).toEqual(['f-identity', 'f-pending']);
+    expect(await listed('origin=email_identity')).toEqual(['f-identity']);
+    expect(await listed('origin=none&account=filters-co')).toEqual(['f-pending']);
+    expect(await listed('recipient=f-pending%40filters.example')).toEqual(['f-pending']);
+    expect(await listed('state=confirmed&account=filters-co')).toEqual([]);
+  });
+
   it('a captured mail’s HTML is served sandboxed like a preview: no script, nothing remote, framed by the console only', async () => {
     await svc.call('POST', '/v1/verifications', { recipient: 'framed@example.com', purpose: 'email_ownership' });
     // This service's courier is stopped: deliver into the captured inbox by hand.
