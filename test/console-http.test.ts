@@ -180,6 +180,25 @@ describe('console sessions over HTTP', () => {
     expect(await listed('state=confirmed&account=filters-co')).toEqual([]);
   });
 
+  it('a verification’s timeline shows its cancellation, and its expiry once the upkeep has found it', async () => {
+    const make = async (recipient: string) =>
+      (await svc.call('POST', '/v1/verifications', { recipient, purpose: 'email_ownership' })).json.id as string;
+    const cancelled = await make('t-cancelled@timeline.example');
+    const expiring = await make('t-expiring@timeline.example');
+    expect((await svc.call('POST', `/v1/verifications/${cancelled}/cancel`)).status).toBe(200);
+    const visitor = new Visitor(svc.url);
+    await visitor.signIn(ADMIN_TOKEN);
+    const timeline = async (id: string) => (await visitor.request('GET', `/console/verifications/${id}`)).text;
+    expect(await timeline(cancelled)).toContain('Cancelled');
+    expect(await timeline(expiring)).not.toContain('Expired without confirmation');
+    clock.advance(73 * 3_600_000);
+    await svc.rt.upkeep();
+    expect((await svc.call('GET', `/v1/verifications/${expiring}`)).json.state).toBe('expired');
+    await visitor.signIn(ADMIN_TOKEN);
+    expect(await timeline(expiring)).toContain('Expired without confirmation');
+    expect(await timeline(cancelled)).not.toContain('Expired without confirmation');
+  });
+
   it('a captured mail’s HTML is served sandboxed like a preview: no script, nothing remote, framed by the console only', async () => {
     await svc.call('POST', '/v1/verifications', { recipient: 'framed@example.com', purpose: 'email_ownership' });
     // This service's courier is stopped: deliver into the captured inbox by hand.
