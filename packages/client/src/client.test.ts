@@ -1,6 +1,9 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { clientSchemaSource } from '../../../scripts/client-schema.js';
+import { eventually } from '../../../test/helpers/eventually.js';
 import { startService } from '../../../test/helpers/service.js';
 import { createReverifyClient } from './index.js';
 
@@ -29,6 +32,23 @@ describe('the typed client', () => {
       expect(confirmed.data).toMatchObject({ state: 'confirmed', purpose: 'email_ownership' });
       const read = await client.GET('/v1/verifications/{id}', { params: { path: { id } } });
       expect(read.data?.state).toBe('confirmed');
+    } finally {
+      await svc.close();
+    }
+  });
+
+  it('its example runs as its README says, against a running service', { timeout: 60_000 }, async () => {
+    const svc = await startService({});
+    try {
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'packages/client/example.ts'], {
+        env: { ...process.env, REVERIFY_URL: svc.url, REVERIFY_TOKEN: 'test-admin-token-0123456789' },
+        timeout: 50_000,
+      });
+      expect(stdout).toMatch(/^verification [0-9a-f-]{36} is pending; the email is in the captured inbox/);
+      await eventually(
+        async () => (await svc.call('GET', '/v1/inbox?to=someone@example.com')).json.items,
+        (items: unknown[]) => items.length === 1,
+      );
     } finally {
       await svc.close();
     }
