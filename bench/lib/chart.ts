@@ -4,6 +4,7 @@ import type { CaseResult } from './http-case.js';
 const colours: Record<string, string> = {
   limit: '#5e5c64',
   reverify: '#1a5fb4',
+  postgres: '#0e7c86',
   peer: '#c64600',
   delivery: '#26a269',
   growth: '#613583',
