@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signedRequest } from './helpers/alibaba.js';
 import { ADMIN_TOKEN, ManualClock, startService, type TestService } from './helpers/service.js';
 
 /** A tiny cookie jar over fetch, with redirects left to the test. */
@@ -197,6 +198,28 @@ describe('console sessions over HTTP', () => {
     await visitor.signIn(ADMIN_TOKEN);
     expect(await timeline(expiring)).toContain('Expired without confirmation');
     expect(await timeline(cancelled)).not.toContain('Expired without confirmation');
+  });
+
+  it('an access key revoked from the console stops signing Alibaba calls at once; the form needs its CSRF token', async () => {
+    expect((await svc.call('POST', '/v1/accounts', { name: 'ak-co' })).status).toBe(201);
+    const pair = (await svc.call('POST', '/v1/accounts/ak-co/access-keys')).json as { id: string; secret: string };
+    const list = async () => {
+      // Signed at the service's own (manual) time, which earlier tests moved on.
+      const timestamp = new Date(clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      const res = await signedRequest(svc.url, { Action: 'ListEmailVerification' }, { id: pair.id, secret: pair.secret, timestamp });
+      return [res.status, ((await res.json()) as { Code?: string }).Code ?? 'ok'];
+    };
+    expect(await list()).toEqual([200, 'ok']);
+    const visitor = new Visitor(svc.url);
+    await visitor.signIn(ADMIN_TOKEN);
+    const page = await visitor.request('GET', '/console/accounts/ak-co');
+    expect(page.text).toContain(pair.id);
+    const action = `/console/accounts/ak-co/access-keys/${pair.id}/revoke`;
+    expect((await visitor.request('POST', action, { _csrf: 'forged' })).status).toBe(403);
+    expect(await list()).toEqual([200, 'ok']);
+    const revoked = await visitor.request('POST', action, { _csrf: visitor.csrfOf(page.text) });
+    expect([revoked.status, revoked.location]).toEqual([303, '/console/accounts/ak-co?notice=revoked']);
+    expect(await list()).toEqual([400, 'InvalidAccessKeyId.Inactive']);
   });
 
   it('a captured mail’s HTML is served sandboxed like a preview: no script, nothing remote, framed by the console only', async () => {

@@ -8,13 +8,13 @@ export const ACCESS_KEY = { id: 'LTAI5tAcmeExample01', secret: 'acmeAccessSecret
 export const signedRequest = (
   base: string,
   params: Record<string, string>,
-  options: { method?: 'GET' | 'POST'; secret?: string; timestamp?: string; nonce?: string } = {},
+  options: { method?: 'GET' | 'POST'; id?: string; secret?: string; timestamp?: string; nonce?: string } = {},
 ) => {
   const method = options.method ?? 'GET';
   const all: Record<string, string> = {
     Format: 'JSON',
     Version: '2018-01-29',
-    AccessKeyId: ACCESS_KEY.id,
+    AccessKeyId: options.id ?? ACCESS_KEY.id,
     SignatureMethod: 'HMAC-SHA1',
     SignatureVersion: '1.0',
     SignatureNonce: options.nonce ?? randomUUID(),
