@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedRequest } from './helpers/alibaba.js';
+import { eventually } from './helpers/eventually.js';
 import { ADMIN_TOKEN, ManualClock, startService, type TestService } from './helpers/service.js';
 
 /** A tiny cookie jar over fetch, with redirects left to the test. */
@@ -282,5 +283,28 @@ describe('console sessions over HTTP', () => {
     expect((await svc.call('GET', '/v1/accounts/csrf-co')).status).toBe(404);
     const accepted = await a.request('POST', '/console/accounts', { _csrf: tokenOfA, name: 'csrf-co' });
     expect(accepted.status).toBe(303);
+  });
+});
+
+describe('the console’s messages page', () => {
+  it('shows a deferred email with its next attempt, the time the courier will try again', async () => {
+    const svc = await startService({ sandbox: true, resendCooldown: 0, courierRetryBaseMs: 600_000, courierRetryMaxMs: 600_000 });
+    try {
+      expect((await svc.call('POST', '/v1/sandbox/faults', { target: 'mail', effect: { kind: 'defer' }, count: 1 })).status).toBe(201);
+      await svc.call('POST', '/v1/verifications', { recipient: 'later@example.com', purpose: 'email_ownership' });
+      const [deferred] = await eventually(
+        async () => (await svc.call('GET', '/v1/messages?status=deferred')).json.items,
+        (items: { recipient: string }[]) => items.some((m) => m.recipient === 'later@example.com'),
+      );
+      expect(Date.parse(deferred.next_attempt_at) - Date.now()).toBeGreaterThan(60_000);
+      const visitor = new Visitor(svc.url);
+      await visitor.signIn(ADMIN_TOKEN);
+      const page = await visitor.request('GET', '/console/messages?status=deferred');
+      const row = /<tr><td><a href="\/console\/messages\/[^"]+">later@example\.com<\/a>.*?<\/tr>/s.exec(page.text)?.[0] ?? '';
+      expect(row).toContain('deferred');
+      expect(row).toContain(`<time datetime="${deferred.next_attempt_at}">`);
+    } finally {
+      await svc.close();
+    }
   });
 });
