@@ -292,10 +292,12 @@ describe('the console’s messages page', () => {
     try {
       expect((await svc.call('POST', '/v1/sandbox/faults', { target: 'mail', effect: { kind: 'defer' }, count: 1 })).status).toBe(201);
       await svc.call('POST', '/v1/verifications', { recipient: 'later@example.com', purpose: 'email_ownership' });
-      const [deferred] = await eventually(
-        async () => (await svc.call('GET', '/v1/messages?status=deferred')).json.items,
-        (items: { recipient: string }[]) => items.some((m) => m.recipient === 'later@example.com'),
+      type Listed = { recipient: string; next_attempt_at: string };
+      const items = await eventually(
+        async () => (await svc.call('GET', '/v1/messages?status=deferred')).json.items as Listed[],
+        (listed) => listed.some((m) => m.recipient === 'later@example.com'),
       );
+      const deferred = items.find((m) => m.recipient === 'later@example.com') as Listed;
       expect(Date.parse(deferred.next_attempt_at) - Date.now()).toBeGreaterThan(60_000);
       const visitor = new Visitor(svc.url);
       await visitor.signIn(ADMIN_TOKEN);
