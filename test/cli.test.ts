@@ -1,36 +1,23 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { promisify } from 'node:util';
 import type { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import { program } from '../src/cli/main.js';
+import { reverifyCli } from './helpers/cli.js';
 import { ADMIN_TOKEN, startService } from './helpers/service.js';
 
-const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'reverify-cli-'));
 const env = {
-  ...process.env,
   REVERIFY_DATABASE_URL: `sqlite:${join(dir, 'reverify.db')}`,
   REVERIFY_ADMIN_TOKEN: ADMIN_TOKEN,
   REVERIFY_SECRET_KEY: 'test-secret-key-0123456789abcdef0123456789',
-  REVERIFY_LOG_LEVEL: 'silent',
 };
 
-const reverify = async (args: string[], extraEnv: Record<string, string> = {}) => {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
-      env: { ...env, ...extraEnv },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-};
+const reverify = (args: string[], extraEnv: Record<string, string> = {}) => reverifyCli(args, { ...env, ...extraEnv });
 
 const fixture = JSON.parse(readFileSync('docs/fixtures.example.json', 'utf8'));
 const writeFixture = (name: string, data: unknown) => {
