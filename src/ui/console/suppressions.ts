@@ -1,20 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { may, type Principal } from '../../core/access/permissions.js';
+import { may } from '../../core/access/permissions.js';
 import type { Suppression } from '../../core/suppressions/port.js';
 import { html, type SafeHtml } from '../page.js';
 import { options, postButton, table } from './layout.js';
+import { accountNames, queryText } from './list-inputs.js';
 import { type ConsoleDeps, csrfToken, render, sessionOf } from './plugin.js';
 import { suppressionReasons, when } from './words.js';
-
-const text = (value: unknown, max: number): string | undefined =>
-  typeof value === 'string' && value.trim() !== '' && value.length <= max ? value.trim() : undefined;
-
-/** Account names for display; an account credential knows only its own. */
-const accountNames = async (deps: ConsoleDeps, actor: Principal): Promise<Map<string, string>> => {
-  if (actor.kind === 'admin') return new Map((await deps.accounts.list(actor, undefined, 200)).items.map((a) => [a.id, a.name]));
-  const own = await deps.accounts.get(actor, actor.accountId);
-  return new Map([[own.id, own.name]]);
-};
 
 /** One suppressed address; its reason links to the email that bounced; Lift when `csrf` is given (the credential may send). */
 const suppressionRow = (s: Suppression, names: Map<string, string>, csrf: string | null): SafeHtml => {
@@ -40,9 +31,9 @@ export const suppressionRoutes = (deps: ConsoleDeps) => async (app: FastifyInsta
     async (req, reply) => {
       const actor = sessionOf(req).principal;
       const names = await accountNames(deps, actor);
-      const account = actor.kind === 'admin' ? text(req.query.account, 64) : undefined;
-      const address = text(req.query.address, 254);
-      const cursor = text(req.query.cursor, 200);
+      const account = actor.kind === 'admin' ? queryText(req.query.account, 64) : undefined;
+      const address = queryText(req.query.address, 254);
+      const cursor = queryText(req.query.cursor, 200);
       const page = await deps.suppressions.list(actor, { account, address, cursor, limit: 50 });
       const csrf = csrfToken(req, reply);
       const canLift = may(actor, 'send');

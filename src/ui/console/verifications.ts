@@ -7,6 +7,7 @@ import type { BounceRecord } from '../../core/suppressions/port.js';
 import type { TimelineEntry } from '../../core/verification/timeline.js';
 import { html, joinHtml, type SafeHtml } from '../page.js';
 import { options, postButton, stateBadge, table } from './layout.js';
+import { accountNames, queryText } from './list-inputs.js';
 import { type ConsoleDeps, csrfToken, render, sessionOf } from './plugin.js';
 import { timelineView } from './timeline-view.js';
 import { duration, originNames, purposeNames, refusalReason, when } from './words.js';
@@ -22,16 +23,6 @@ interface ListQuery {
 
 const pick = <T extends string>(value: string | undefined, allowed: readonly T[]): T | undefined =>
   allowed.includes(value as T) ? (value as T) : undefined;
-
-const text = (value: unknown, max: number): string | undefined =>
-  typeof value === 'string' && value.trim() !== '' && value.length <= max ? value.trim() : undefined;
-
-/** Account names for display (the operator's filter lists them). */
-const accountNames = async (deps: ConsoleDeps, actor: Principal): Promise<Map<string, string>> => {
-  if (actor.kind === 'admin') return new Map((await deps.accounts.list(actor, undefined, 200)).items.map((a) => [a.id, a.name]));
-  const own = await deps.accounts.get(actor, actor.accountId);
-  return new Map([[own.id, own.name]]);
-};
 
 /** Emails a bounce can have come back for, with the bounces that did. */
 const bouncesOf = async (deps: ConsoleDeps, actor: Principal, entries: TimelineEntry[]): Promise<Map<string, BounceRecord[]>> => {
@@ -51,9 +42,9 @@ export const verificationRoutes = (deps: ConsoleDeps) => async (app: FastifyInst
     const state = pick<VerificationState>(q.state, verificationStates);
     const purpose = pick<Purpose>(q.purpose, purposes);
     const origin = pick(q.origin, Object.keys(originNames)) as SubjectKind | 'none' | undefined;
-    const recipient = text(q.recipient, 254);
+    const recipient = queryText(q.recipient, 254);
     const names = await accountNames(deps, actor);
-    const accountRef = actor.kind === 'admin' ? text(q.account, 64) : undefined;
+    const accountRef = actor.kind === 'admin' ? queryText(q.account, 64) : undefined;
     let accountId: string | undefined;
     if (accountRef) accountId = (await deps.accounts.get(actor, accountRef).catch(() => null))?.id ?? 'unknown-account';
     const page = await deps.verifications.list(actor, {
@@ -62,7 +53,7 @@ export const verificationRoutes = (deps: ConsoleDeps) => async (app: FastifyInst
       subjectKind: origin,
       recipient,
       accountId,
-      cursor: text(q.cursor, 200),
+      cursor: queryText(q.cursor, 200),
       limit: 50,
     });
     const rows = page.items.map(
