@@ -12,12 +12,8 @@
  *   PROBE_URL=http://127.0.0.1:8080 npx tsx bench/probes/akana-timing.ts
  * Env: PROBE_TRIALS (60), PROBE_ROUNDS (25 pairs of each kind per trial), PROBE_CALIBRATION (8 of each).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { freePort } from '../../test/helpers/ports.js';
+import { startProbeService } from './service.js';
 
 const TRIALS = Number(process.env.PROBE_TRIALS ?? 60);
 const ROUNDS = Number(process.env.PROBE_ROUNDS ?? 25);
@@ -54,37 +50,16 @@ const difference = async (base: string, target: string, reference: string) => {
 };
 
 const main = async () => {
-  let child: ChildProcess | null = null;
-  let dir: string | null = null;
-  let base = process.env.PROBE_URL;
-  if (!base) {
-    const port = await freePort();
-    dir = mkdtempSync(join(tmpdir(), 'reverify-probe-'));
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'start', '--port', String(port)], {
-      env: {
-        ...process.env,
-        REVERIFY_DATABASE_URL: `sqlite:${join(dir, 'reverify.db')}`,
-        REVERIFY_LOG_LEVEL: 'error',
+  // PROBE_URL probes a service already running; otherwise one is started for the probe.
+  const service = process.env.PROBE_URL
+    ? null
+    : await startProbeService({
         // The probe itself must not be what the limits stop: give the attacker every advantage.
         REVERIFY_ANONYMOUS_PER_MINUTE: '0',
         REVERIFY_IP_MAX_PER_HOUR: '0',
         REVERIFY_RESEND_MAX_PER_DAY: '1000000',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    base = `http://127.0.0.1:${port}`;
-    for (let i = 0; ; i++) {
-      if (
-        (await fetch(`${base}/healthz`).then(
-          (r) => r.status,
-          () => 0,
-        )) === 200
-      )
-        break;
-      if (i > 300) throw new Error('service did not start');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+      });
+  const base = process.env.PROBE_URL ?? (service as { base: string }).base;
   const url = base;
   const fresh = () => `${Math.random().toString(36).slice(2)}@probe-target.example`;
   const pending = async () => {
@@ -132,8 +107,7 @@ const main = async () => {
       ),
     );
   } finally {
-    child?.kill('SIGTERM');
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await service?.stop();
   }
 };
 

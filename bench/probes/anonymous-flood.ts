@@ -9,14 +9,11 @@
  *
  *   npx tsx bench/probes/anonymous-flood.ts
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
-import { freePort } from '../../test/helpers/ports.js';
+import { startProbeService } from './service.js';
 
 const SECONDS = Number(process.env.FLOOD_SECONDS ?? 20);
 
@@ -37,32 +34,9 @@ const rowCounts = (file: string): Record<string, number> => {
 const bytes = (file: string) => [file, `${file}-wal`].reduce((sum, f) => sum + (existsSync(f) ? statSync(f).size : 0), 0);
 
 const main = async () => {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const dir = mkdtempSync(join(tmpdir(), 'reverify-flood-'));
-  const file = join(dir, 'reverify.db');
-  let child: ChildProcess | null = null;
+  const service = await startProbeService({ REVERIFY_TRUSTED_PROXIES: '127.0.0.1/32' });
+  const { base, databaseFile: file } = service;
   try {
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'start', '--port', String(port)], {
-      env: {
-        ...process.env,
-        REVERIFY_DATABASE_URL: `sqlite:${file}`,
-        REVERIFY_LOG_LEVEL: 'error',
-        REVERIFY_TRUSTED_PROXIES: '127.0.0.1/32',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    for (
-      let i = 0;
-      (await fetch(`${base}/readyz`).then(
-        (r) => r.status,
-        () => 0,
-      )) !== 200;
-      i++
-    ) {
-      if (i > 300) throw new Error('service did not start');
-      await sleep(100);
-    }
     const phase = async (manyClients: boolean) => {
       const before = rowCounts(file);
       const size = bytes(file);
@@ -116,9 +90,7 @@ const main = async () => {
     const pruned = { quota_charges_left: left, seconds_after_the_flood: Math.round((Date.now() - flooded) / 1000) };
     console.log(JSON.stringify({ seconds: SECONDS, from_one_client: one, from_a_new_client_each_request: many, pruned }, null, 2));
   } finally {
-    child?.kill('SIGTERM');
-    await sleep(500);
-    rmSync(dir, { recursive: true, force: true });
+    await service.stop();
   }
 };
 

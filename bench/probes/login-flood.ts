@@ -6,48 +6,25 @@
  *
  *   npx tsx bench/probes/login-flood.ts
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { freePort } from '../../test/helpers/ports.js';
+import { startProbeService } from './service.js';
 
 const SECONDS = Number(process.env.FLOOD_SECONDS ?? 8);
 const ADMIN = 'bench-admin-token-0123456789';
 
 const main = async () => {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const dir = mkdtempSync(join(tmpdir(), 'reverify-flood-'));
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'start', '--port', String(port)], {
-    env: {
-      ...process.env,
-      REVERIFY_DATABASE_URL: `sqlite:${join(dir, 'reverify.db')}`,
-      REVERIFY_ADMIN_TOKEN: ADMIN,
-      REVERIFY_LOG_LEVEL: 'error',
-      REVERIFY_RESEND_COOLDOWN: '0',
-      REVERIFY_RESEND_MAX_PER_DAY: '0',
-      REVERIFY_ACCOUNT_MAX_PER_HOUR: '0',
-      REVERIFY_TRUSTED_PROXIES: '127.0.0.1',
-      REVERIFY_LOGIN_MAX_FAILURES: '1000',
-      REVERIFY_LOGIN_MAX_FAILURES_GLOBAL: '100000',
-      REVERIFY_AUTH_FAILURES_PER_MINUTE: '0',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
+  const service = await startProbeService({
+    REVERIFY_ADMIN_TOKEN: ADMIN,
+    REVERIFY_RESEND_COOLDOWN: '0',
+    REVERIFY_RESEND_MAX_PER_DAY: '0',
+    REVERIFY_ACCOUNT_MAX_PER_HOUR: '0',
+    REVERIFY_TRUSTED_PROXIES: '127.0.0.1',
+    REVERIFY_LOGIN_MAX_FAILURES: '1000',
+    REVERIFY_LOGIN_MAX_FAILURES_GLOBAL: '100000',
+    REVERIFY_AUTH_FAILURES_PER_MINUTE: '0',
   });
+  const { base } = service;
   try {
-    for (
-      let i = 0;
-      (await fetch(`${base}/healthz`).then(
-        (r) => r.status,
-        () => 0,
-      )) !== 200;
-      i++
-    ) {
-      if (i > 300) throw new Error('service did not start');
-      await new Promise((r) => setTimeout(r, 100));
-    }
     const auth = { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' };
     await fetch(`${base}/v1/accounts`, {
       method: 'POST',
@@ -122,8 +99,7 @@ const main = async () => {
       ),
     );
   } finally {
-    child.kill('SIGTERM');
-    rmSync(dir, { recursive: true, force: true });
+    await service.stop();
   }
 };
 

@@ -7,46 +7,20 @@
  *
  *   npx tsx bench/probes/slow-bodies.ts
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from '../../test/helpers/ports.js';
+import { startProbeService } from './service.js';
 
 const N = Number(process.env.PROBE_CONNECTIONS ?? 5000);
 const TIMEOUT_S = 5;
 const TOKEN = 'slow-probe-admin-token-0123456789';
 
 const main = async () => {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'reverify-slow-'));
-  let child: ChildProcess | null = null;
+  const service = await startProbeService({ REVERIFY_ADMIN_TOKEN: TOKEN, REVERIFY_REQUEST_TIMEOUT: String(TIMEOUT_S) });
+  const { base } = service;
+  const port = Number(new URL(base).port);
   const sockets: Socket[] = [];
   try {
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'start', '--port', String(port)], {
-      env: {
-        ...process.env,
-        REVERIFY_DATABASE_URL: `sqlite:${join(dir, 'reverify.db')}`,
-        REVERIFY_LOG_LEVEL: 'error',
-        REVERIFY_ADMIN_TOKEN: TOKEN,
-        REVERIFY_REQUEST_TIMEOUT: String(TIMEOUT_S),
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    const base = `http://127.0.0.1:${port}`;
-    for (
-      let i = 0;
-      (await fetch(`${base}/readyz`).then(
-        (r) => r.status,
-        () => 0,
-      )) !== 200;
-      i++
-    ) {
-      if (i > 300) throw new Error('service did not start');
-      await sleep(100);
-    }
     const started = Date.now();
     const answeredAfter: number[] = [];
     const statuses: Record<string, number> = {};
@@ -100,9 +74,7 @@ const main = async () => {
     );
   } finally {
     for (const s of sockets) s.destroy();
-    child?.kill('SIGTERM');
-    await sleep(500);
-    rmSync(dir, { recursive: true, force: true });
+    await service.stop();
   }
 };
 
