@@ -1,6 +1,7 @@
 import type { EventFilter } from '../core/audit/port.js';
 import type { MessageFilter } from '../core/messages/port.js';
 import type { SubjectFilter, SubjectPageFilter } from '../core/subjects/port.js';
+import type { SuppressionFilter } from '../core/suppressions/port.js';
 import type { VerificationFilter } from '../core/verification/port.js';
 import { decodeCursor } from './rows.js';
 import { Where } from './sql-where.js';
@@ -51,3 +52,10 @@ export const eventsWhere = (f: EventFilter): Where =>
     .add('account_id = ?', f.accountId)
     .add('at >= ?', f.since)
     .in('type', f.types?.length ? f.types : undefined);
+
+/** A suppression list: one account's (null: mail with no account, kept under ''), or every list when `accountId` is absent. */
+export const suppressionsWhere = (f: SuppressionFilter): Where =>
+  new Where()
+    .add('account_key = ?', f.accountId === undefined ? undefined : (f.accountId ?? ''))
+    .add('address = ?', f.address)
+    .add('id < ?', decodeCursor(f.cursor));

@@ -5,8 +5,8 @@ import {
   type SuppressionFilter,
   type SuppressionPersister,
 } from '../../core/suppressions/port.js';
+import { suppressionsWhere } from '../filters.js';
 import * as rows from '../rows.js';
-import { Where } from '../sql-where.js';
 import type { SqliteConnection } from './connection.js';
 import { announceTx } from './webhooks.js';
 
@@ -14,11 +14,7 @@ export class SqliteSuppressions implements SuppressionPersister {
   constructor(private readonly c: SqliteConnection) {}
 
   async listSuppressions(f: SuppressionFilter) {
-    const where = new Where()
-      .add('account_key = ?', f.accountId === undefined ? undefined : (f.accountId ?? ''))
-      .add('address = ?', f.address)
-      .add('id < ?', rows.decodeCursor(f.cursor));
-    return this.c.page('suppressions', where, f.limit, rows.toSuppression);
+    return this.c.page('suppressions', suppressionsWhere(f), f.limit, rows.toSuppression);
   }
 
   async liftSuppression(accountId: string | null, address: string) {
