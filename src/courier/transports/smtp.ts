@@ -1,5 +1,5 @@
-import nodemailer from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
+import { SmtpThread } from './smtp-thread.js';
 import { DeliveryError, type MailTransport, type OutgoingMail } from './transport.js';
 
 /** Pool options from `smtp://[user:pw@]host:port` or `smtps://...`; `?rejectUnauthorized=false` for self-signed relays. */
@@ -23,12 +23,6 @@ export const smtpOptions = (url: string): SMTPPool.Options => {
   };
 };
 
-interface NodemailerError extends Error {
-  code?: string;
-  responseCode?: number;
-  response?: string;
-}
-
 /** What nodemailer signs outgoing mail with (RFC 6376), when DKIM is configured. */
 export interface DkimKey {
   domainName: string;
@@ -36,40 +30,40 @@ export interface DkimKey {
   privateKey: string;
 }
 
-/** SMTP through nodemailer's pooled transport. 5xx replies are permanent; 4xx and network errors are not. */
+/** nodemailer's message for one email. */
+export const nodemailerMessage = (mail: OutgoingMail) => ({
+  from: mail.from,
+  to: mail.to,
+  subject: mail.subject,
+  text: mail.text,
+  html: mail.html,
+  messageId: mail.messageId,
+  headers: mail.headers,
+  ...(mail.returnPath ? { envelope: { from: mail.returnPath, to: [mail.to] } } : {}),
+});
+
+/** 5xx replies are permanent; 4xx, network errors and a lost thread are not. */
+export const deliveryErrorOf = (err: { message: string; code?: string; responseCode?: number; response?: string }): DeliveryError => {
+  const code = err.responseCode;
+  const response = err.response ?? null;
+  return new DeliveryError(response ?? `${err.code ?? 'ERROR'}: ${err.message}`, code !== undefined && code >= 500 && code < 600, response);
+};
+
+/** SMTP through nodemailer's pooled transport, on a thread of its own (smtp-thread.ts). */
 export class SmtpTransport implements MailTransport {
-  private readonly transporter;
+  private readonly thread;
 
   constructor(url: string, options: { dkim?: DkimKey | null } = {}) {
-    this.transporter = nodemailer.createTransport({ ...smtpOptions(url), ...(options.dkim ? { dkim: options.dkim } : {}) });
+    this.thread = new SmtpThread({ ...smtpOptions(url), ...(options.dkim ? { dkim: options.dkim } : {}) });
   }
 
   async send(mail: OutgoingMail) {
-    try {
-      const info = await this.transporter.sendMail({
-        from: mail.from,
-        to: mail.to,
-        subject: mail.subject,
-        text: mail.text,
-        html: mail.html,
-        messageId: mail.messageId,
-        headers: mail.headers,
-        ...(mail.returnPath ? { envelope: { from: mail.returnPath, to: [mail.to] } } : {}),
-      });
-      return { response: String(info.response ?? '250') };
-    } catch (e) {
-      const err = e as NodemailerError;
-      const code = err.responseCode;
-      const response = err.response ?? null;
-      throw new DeliveryError(
-        response ?? `${err.code ?? 'ERROR'}: ${err.message}`,
-        code !== undefined && code >= 500 && code < 600,
-        response,
-      );
-    }
+    const reply = await this.thread.send(nodemailerMessage(mail));
+    if (reply.ok) return { response: reply.response };
+    throw deliveryErrorOf(reply.error);
   }
 
   async close() {
-    this.transporter.close();
+    await this.thread.close();
   }
 }
