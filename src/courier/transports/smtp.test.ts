@@ -1,8 +1,8 @@
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SmtpSink } from '../../../test/helpers/smtp-sink.js';
-import { DeliveryError, type OutgoingMail } from './transport.js';
 import { SmtpTransport } from './smtp.js';
+import { DeliveryError, type OutgoingMail } from './transport.js';
 
 const mail = (n: number): OutgoingMail => ({
   from: 'Reverify <noreply@reverify.test>',
@@ -35,7 +35,9 @@ describe('SMTP transport (nodemailer on its own thread)', () => {
   });
 
   it('sends what it is given, envelope included, and tells permanent refusals from temporary ones', async () => {
-    sink = await new SmtpSink((n) => (n === 2 ? { code: 550, message: 'no such user' } : n === 3 ? { code: 451, message: 'try later' } : 'accept')).start();
+    sink = await new SmtpSink((n) =>
+      n === 2 ? { code: 550, message: 'no such user' } : n === 3 ? { code: 451, message: 'try later' } : 'accept',
+    ).start();
     transport = new SmtpTransport(`smtp://127.0.0.1:${sink.port}`);
     const sent = await transport.send(mail(1));
     expect(sent.response).toMatch(/^250/);
