@@ -47,8 +47,14 @@ export class SmtpThread {
   private nextId = 0;
   private readonly pending = new Map<number, (reply: ThreadReply) => void>();
 
-  /** `options`: nodemailer's transport options, which must survive a structured clone (no functions). */
-  constructor(private readonly options: object) {}
+  /**
+   * `options`: nodemailer's transport options, which must survive a structured clone (no functions).
+   * `source`: the thread's script (tests give one that dies on cue).
+   */
+  constructor(
+    private readonly options: object,
+    private readonly source: string = threadSource,
+  ) {}
 
   send(message: object): Promise<ThreadReply> {
     const worker = this.worker ?? this.spawn();
@@ -73,7 +79,7 @@ export class SmtpThread {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(threadSource, {
+    const worker = new Worker(this.source, {
       eval: true,
       workerData: { module: createRequire(import.meta.url).resolve('nodemailer'), options: this.options },
     });
