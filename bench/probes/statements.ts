@@ -10,7 +10,8 @@ import { SqliteConnection } from '../../src/store/sqlite/connection.js';
 /**
  * What one native resend costs in SQL: every statement the process runs while N resends are answered
  * (PROBE_COURIER=on: with the courier delivering to the capture transport meanwhile), calls and time per resend.
- * `npx tsx bench/probes/statements.ts`
+ * `npx tsx bench/probes/statements.ts`; `PROBE_PLAIN=1` leaves the statements uncounted, and the in-process rate
+ * it prints then moves by about 1 % from run to run: a quick measure of a change to the request path.
  */
 const N = Number(process.env.PROBE_RESENDS ?? 2000);
 const dir = mkdtempSync(join(tmpdir(), 'reverify-probe-'));
@@ -19,7 +20,7 @@ process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 const stats = new Map<string, { calls: number; ns: bigint }>();
 let counting = false;
 const original = SqliteConnection.prototype.stmt;
-SqliteConnection.prototype.stmt = function (this: SqliteConnection, sql: string) {
+if (!process.env.PROBE_PLAIN) SqliteConnection.prototype.stmt = function (this: SqliteConnection, sql: string) {
   const s = original.call(this, sql);
   return new Proxy(s, {
     get(target, prop, receiver) {

@@ -325,8 +325,11 @@ export const toBounce = (r: Row): BounceRecord => ({
 });
 
 /** The columns of a joined row that carry `prefix`, without it (`t_id` -> `id`). */
-export const prefixed = (r: Row, prefix: string): Row =>
-  Object.fromEntries(Object.entries(r).flatMap(([k, v]) => (k.startsWith(prefix) ? [[k.slice(prefix.length), v]] : [])));
+export const prefixed = (r: Row, prefix: string): Row => {
+  const out: Row = {};
+  for (const k of Object.keys(r)) if (k.startsWith(prefix)) out[k.slice(prefix.length)] = r[k];
+  return out;
+};
 
 /** Cursors are opaque to clients: the last id seen, encoded. */
 export const encodeCursor = (id: string): string => Buffer.from(id, 'utf8').toString('base64url');

@@ -8,6 +8,8 @@ import { WriteQueue } from './write-queue.js';
 
 export type Row = rows.Row;
 
+const sameColumns = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((c, i) => c === b[i]);
+
 /**
  * Refuses a write. `clean` when thrown before the write changed anything: the rest of its group
  * commit goes on; otherwise the group is rolled back and each of its writes run again alone.
@@ -27,6 +29,8 @@ export const isConstraintError = (e: unknown): boolean =>
 /** One SQLite connection, shared by every domain object of the adapter: cached statements, reads, and the group-commit queue. */
 export class SqliteConnection {
   private readonly statements = new Map<string, Database.Statement<unknown[]>>();
+  /** Per table, the last column list inserted and its statement: rows of one table keep one shape, so no SQL is built per insert. */
+  private readonly inserts = new Map<string, { columns: string[]; statement: Database.Statement<unknown[]> }>();
   readonly writes: WriteQueue;
 
   constructor(readonly db: Db) {
@@ -51,8 +55,14 @@ export class SqliteConnection {
   }
 
   insert(table: string, row: Row): void {
-    const cols = Object.keys(row);
-    this.stmt(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`).run(row);
+    const columns = Object.keys(row);
+    let last = this.inserts.get(table);
+    if (!last || !sameColumns(last.columns, columns)) {
+      const sql = `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`;
+      last = { columns, statement: this.stmt(sql) };
+      this.inserts.set(table, last);
+    }
+    last.statement.run(row);
   }
 
   page<T extends { id: string }>(table: string, where: Where, limit: number, map: (r: Row) => T): Page<T> {

@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import type { Change, CommitResult, Transactor, WriteBatch } from '../../core/unit-of-work.js';
 import { chargedKeys, evaluateQuota } from '../quota.js';
 import * as rows from '../rows.js';
@@ -13,6 +14,9 @@ import { announceTx } from './webhooks.js';
 export class SqliteTransactor implements Transactor {
   constructor(private readonly c: SqliteConnection) {}
 
+  /** Guarded updates by table and changed columns: a resend changes the same few columns every time. */
+  private readonly updates = new Map<string, Database.Statement<unknown[]>>();
+
   /** `UPDATE ... SET <changed columns> WHERE id = ? AND version = <before>`: no row changed is a conflict. */
   private guardedUpdate<T extends { id: string; version: number }>(
     table: string,
@@ -22,9 +26,17 @@ export class SqliteTransactor implements Transactor {
   ): void {
     const set = rows.changedColumns(toRow(change.before), toRow(change.after));
     const columns = Object.keys(set);
-    const sql = `UPDATE ${table} SET ${columns.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id AND version = @expected`;
-    const done = this.c.stmt(sql).run({ ...set, id: change.before.id, expected: change.before.version });
-    if (done.changes === 0) throw new Abort({ ok: false, reason: 'conflict' }, !wroteBefore);
+    const key = `${table} ${columns.join(' ')}`;
+    let statement = this.updates.get(key);
+    if (!statement) {
+      statement = this.c.stmt(
+        `UPDATE ${table} SET ${columns.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id AND version = @expected`,
+      );
+      this.updates.set(key, statement);
+    }
+    set.id = change.before.id;
+    set.expected = change.before.version;
+    if (statement.run(set).changes === 0) throw new Abort({ ok: false, reason: 'conflict' }, !wroteBefore);
   }
 
   /** The batch's email recipients on their account's suppression list. */
