@@ -1,5 +1,9 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { SmtpThread } from './smtp-thread.js';
+import { CLOSE_GRACE_MS, SmtpThread } from './smtp-thread.js';
+
+const run = promisify(execFile);
 
 /** A stand-in for nodemailer's thread: answers each message, or dies when a message says so. */
 const dyingOnCue = `
@@ -26,11 +30,30 @@ describe('SmtpThread', () => {
     await thread.close();
   });
 
-  it('closing before anything was sent ends at once; closing after use ends the thread', async () => {
+  it('closing ends the thread at once when nothing is in hand, and nothing is sent afterwards', async () => {
     const idle = new SmtpThread({}, dyingOnCue);
     await idle.close();
     const thread = new SmtpThread({}, dyingOnCue);
     expect((await thread.send({})).ok).toBe(true);
+    const started = performance.now();
     await thread.close();
+    expect(performance.now() - started).toBeLessThan(CLOSE_GRACE_MS / 2);
+    expect(await thread.send({})).toEqual({ ok: false, error: { message: 'SMTP thread closed', code: 'ETHREAD' } });
+  });
+
+  it('options that cannot cross to the thread are refused at once', () => {
+    expect(() => new SmtpThread({ logger: () => undefined })).toThrow();
+  });
+
+  it('an idle thread does not keep the process alive', async () => {
+    // A process that sends one message and never closes: it must end by itself.
+    const code = `
+      const { SmtpThread } = await import(${JSON.stringify(new URL('./smtp-thread.ts', import.meta.url).href)});
+      const thread = new SmtpThread({}, ${JSON.stringify(dyingOnCue)});
+      const reply = await thread.send({});
+      console.log(reply.ok ? 'sent' : JSON.stringify(reply));
+    `;
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { timeout: 20_000 });
+    expect(stdout.trim()).toBe('sent');
   });
 });

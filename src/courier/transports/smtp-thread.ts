@@ -8,102 +8,133 @@ export type ThreadReply =
 
 /**
  * Runs in the thread: one nodemailer transport, one message per request. Plain JavaScript, evaluated,
- * so it runs the same under tsx, vitest, esbuild's bundles and dist/.
+ * so it runs the same under tsx, vitest, esbuild's bundles and dist/. Told to close, it lets the
+ * messages in hand finish (their real answers go back) and then closes the pool.
  */
 const threadSource = `
 const { parentPort, workerData } = require('node:worker_threads');
 const nodemailer = require(workerData.module);
 const transporter = nodemailer.createTransport(workerData.options);
+let inHand = 0;
+let closing = false;
+const closeWhenIdle = () => {
+  if (!closing || inHand > 0) return;
+  transporter.close();
+  parentPort.close();
+};
 parentPort.on('message', (m) => {
   if (m === 'close') {
-    transporter.close();
-    parentPort.close();
-    return;
+    closing = true;
+    return closeWhenIdle();
   }
-  transporter.sendMail(m.message).then(
-    (info) => parentPort.postMessage({ id: m.id, ok: true, response: String(info.response ?? '250') }),
-    (e) => parentPort.postMessage({
-      id: m.id,
-      ok: false,
-      error: { message: String(e?.message ?? e), code: e?.code, responseCode: e?.responseCode, response: e?.response },
-    }),
-  );
+  inHand++;
+  transporter
+    .sendMail(m.message)
+    .then(
+      (info) => parentPort.postMessage({ id: m.id, ok: true, response: String(info.response ?? '250') }),
+      (e) => parentPort.postMessage({
+        id: m.id,
+        ok: false,
+        error: { message: String(e?.message ?? e), code: e?.code, responseCode: e?.responseCode, response: e?.response },
+      }),
+    )
+    .finally(() => {
+      inHand--;
+      closeWhenIdle();
+    });
 });
 `;
 
-/** How long a closing thread may take to say QUIT on its connections before it is stopped. */
-const CLOSE_GRACE_MS = 2_000;
+/** How long a closing thread may take to finish the messages in hand and say QUIT before it is stopped. */
+export const CLOSE_GRACE_MS = 2_000;
+
+const failure = (why: string): ThreadReply => ({ ok: false, error: { message: `SMTP thread ${why}`, code: 'ETHREAD' } });
+
+interface Thread {
+  worker: Worker;
+  /** What this thread has in hand, by request id. */
+  pending: Map<number, (reply: ThreadReply) => void>;
+}
 
 /**
  * nodemailer on a thread of its own: composing MIME, DKIM signing and the SMTP conversation took about
  * half of a delivering process's main thread (bench/, delivery case), time taken from claiming,
  * rendering and answering requests. Started at the first message, so a process that sends nothing
  * starts no thread; kept from holding the process open while nothing is in flight. If the thread
- * dies, what it had in hand is answered as a temporary failure (the courier retries it) and the
- * next message starts a new one.
+ * dies, what it had in hand is answered as a temporary failure (the courier retries it: a message the
+ * server had already accepted goes twice, with the same Message-ID) and the next message starts a new
+ * thread. Closed, it refuses new messages as temporary failures and starts no thread again.
  */
 export class SmtpThread {
-  private worker: Worker | null = null;
+  private current: Thread | null = null;
+  private closed = false;
   private nextId = 0;
-  private readonly pending = new Map<number, (reply: ThreadReply) => void>();
+  private readonly module: string;
 
   /**
-   * `options`: nodemailer's transport options, which must survive a structured clone (no functions).
-   * `source`: the thread's script (tests give one that dies on cue).
+   * `options`: nodemailer's transport options; they must survive a structured clone (no functions),
+   * checked here so that a wrong option fails at startup. `source`: the thread's script (tests give
+   * one that dies on cue).
    */
   constructor(
     private readonly options: object,
     private readonly source: string = threadSource,
-  ) {}
+  ) {
+    structuredClone(options);
+    this.module = createRequire(import.meta.url).resolve('nodemailer');
+  }
 
   send(message: object): Promise<ThreadReply> {
-    const worker = this.worker ?? this.spawn();
+    if (this.closed) return Promise.resolve(failure('closed'));
+    const thread = this.current ?? this.spawn();
     const id = ++this.nextId;
     return new Promise<ThreadReply>((resolve) => {
-      this.pending.set(id, resolve);
-      if (this.pending.size === 1) worker.ref();
-      worker.postMessage({ id, message });
+      try {
+        thread.worker.postMessage({ id, message });
+      } catch (e) {
+        resolve(failure(`could not take the message: ${(e as Error).message}`));
+        return;
+      }
+      thread.pending.set(id, resolve);
+      if (thread.pending.size === 1) thread.worker.ref();
     });
   }
 
+  /** Lets the messages in hand finish (up to CLOSE_GRACE_MS; what is left then fails as temporary), then ends the thread. */
   async close(): Promise<void> {
-    const worker = this.worker;
-    this.worker = null;
-    this.fail('closed');
-    if (!worker) return;
-    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-    worker.postMessage('close');
-    const grace = setTimeout(() => void worker.terminate(), CLOSE_GRACE_MS);
+    this.closed = true;
+    const thread = this.current;
+    this.current = null;
+    if (!thread) return;
+    const exited = new Promise<void>((resolve) => thread.worker.once('exit', () => resolve()));
+    thread.worker.ref();
+    thread.worker.postMessage('close');
+    const grace = setTimeout(() => void thread.worker.terminate(), CLOSE_GRACE_MS);
     await exited;
     clearTimeout(grace);
   }
 
-  private spawn(): Worker {
-    const worker = new Worker(this.source, {
-      eval: true,
-      workerData: { module: createRequire(import.meta.url).resolve('nodemailer'), options: this.options },
-    });
+  private spawn(): Thread {
+    // No execArgv: the script is CommonJS whatever the process was started with (`--input-type=module`
+    // made it ESM, where `require` is missing).
+    const worker = new Worker(this.source, { eval: true, execArgv: [], workerData: { module: this.module, options: this.options } });
+    const thread: Thread = { worker, pending: new Map() };
     worker.on('message', (reply: ThreadReply & { id: number }) => {
-      const done = this.pending.get(reply.id);
+      const done = thread.pending.get(reply.id);
       if (!done) return;
-      this.pending.delete(reply.id);
-      if (this.pending.size === 0) worker.unref();
+      thread.pending.delete(reply.id);
+      if (thread.pending.size === 0) worker.unref();
       done(reply);
     });
-    worker.on('error', (e) => this.lost(worker, e.message));
-    worker.on('exit', (code) => this.lost(worker, `exited (${code})`));
-    this.worker = worker;
-    return worker;
-  }
-
-  private lost(worker: Worker, why: string): void {
-    if (this.worker !== worker) return;
-    this.worker = null;
-    this.fail(why);
-  }
-
-  private fail(why: string): void {
-    for (const done of this.pending.values()) done({ ok: false, error: { message: `SMTP thread ${why}`, code: 'ETHREAD' } });
-    this.pending.clear();
+    const end = (why: string) => {
+      if (this.current === thread) this.current = null;
+      for (const done of thread.pending.values()) done(failure(why));
+      thread.pending.clear();
+    };
+    worker.on('error', (e) => end(e.message));
+    worker.on('messageerror', (e) => end(`sent an answer that could not be read: ${e.message}`));
+    worker.on('exit', (code) => end(this.closed ? 'closed' : `exited (${code})`));
+    this.current = thread;
+    return thread;
   }
 }

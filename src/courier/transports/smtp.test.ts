@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SmtpSink } from '../../../test/helpers/smtp-sink.js';
 import { SmtpTransport } from './smtp.js';
+import { CLOSE_GRACE_MS } from './smtp-thread.js';
 import { DeliveryError, type OutgoingMail } from './transport.js';
 
 const mail = (n: number): OutgoingMail => ({
@@ -75,16 +76,33 @@ describe('SMTP transport (nodemailer on its own thread)', () => {
     expect(new Set(sink.mails.map((m) => m.messageId)).size).toBe(36);
   });
 
-  it('a send still in hand when the transport closes fails as temporary (the courier retries it), and nothing hangs', async () => {
+  it('a send in hand when the transport closes gets its real answer, if the server gives it within the grace', async () => {
     sink = await new SmtpSink(() => 'hold').start();
     transport = new SmtpTransport(`smtp://127.0.0.1:${sink.port}`);
-    const inHand = sendError(transport.send(mail(1)));
+    const inHand = transport.send(mail(1));
     await once(sink, 'held');
-    await transport.close();
+    const started = performance.now();
+    const closing = transport.close();
     transport = null;
+    sink.releaseHeld();
+    expect((await inHand).response).toMatch(/^250/);
+    await closing;
+    expect(performance.now() - started).toBeLessThan(CLOSE_GRACE_MS);
+  });
+
+  it('a send the server never answers fails as temporary once the grace is over; later sends are refused the same way', async () => {
+    sink = await new SmtpSink(() => 'hold').start();
+    const t = new SmtpTransport(`smtp://127.0.0.1:${sink.port}`);
+    const inHand = sendError(t.send(mail(1)));
+    await once(sink, 'held');
+    await t.close();
     const e = await inHand;
     expect(e.permanent).toBe(false);
     expect(e.message).toMatch(/SMTP thread closed/);
+    const after = await sendError(t.send(mail(2)));
+    expect(after.permanent).toBe(false);
+    expect(after.message).toMatch(/SMTP thread closed/);
+    expect(sink.dataCount).toBe(1);
   });
 
   it('an unreachable server is a temporary failure', async () => {

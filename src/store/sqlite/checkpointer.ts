@@ -56,6 +56,8 @@ export class BackgroundCheckpointer {
     if (this.worker || this.file === ':memory:') return;
     this.worker = new Worker(workerSource, {
       eval: true,
+      // CommonJS whatever the process was started with (see smtp-thread.ts).
+      execArgv: [],
       workerData: {
         module: createRequire(import.meta.url).resolve('better-sqlite3'),
         file: this.file,
