@@ -20,28 +20,29 @@ process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 const stats = new Map<string, { calls: number; ns: bigint }>();
 let counting = false;
 const original = SqliteConnection.prototype.stmt;
-if (!process.env.PROBE_PLAIN) SqliteConnection.prototype.stmt = function (this: SqliteConnection, sql: string) {
-  const s = original.call(this, sql);
-  return new Proxy(s, {
-    get(target, prop, receiver) {
-      const v = Reflect.get(target, prop, receiver);
-      if (typeof v !== 'function' || !['run', 'get', 'all'].includes(String(prop))) return v;
-      return (...args: unknown[]) => {
-        const t0 = process.hrtime.bigint();
-        try {
-          return v.apply(target, args);
-        } finally {
-          if (counting) {
-            const e = stats.get(sql) ?? { calls: 0, ns: 0n };
-            e.calls++;
-            e.ns += process.hrtime.bigint() - t0;
-            stats.set(sql, e);
+if (!process.env.PROBE_PLAIN)
+  SqliteConnection.prototype.stmt = function (this: SqliteConnection, sql: string) {
+    const s = original.call(this, sql);
+    return new Proxy(s, {
+      get(target, prop, receiver) {
+        const v = Reflect.get(target, prop, receiver);
+        if (typeof v !== 'function' || !['run', 'get', 'all'].includes(String(prop))) return v;
+        return (...args: unknown[]) => {
+          const t0 = process.hrtime.bigint();
+          try {
+            return v.apply(target, args);
+          } finally {
+            if (counting) {
+              const e = stats.get(sql) ?? { calls: 0, ns: 0n };
+              e.calls++;
+              e.ns += process.hrtime.bigint() - t0;
+              stats.set(sql, e);
+            }
           }
-        }
-      };
-    },
-  });
-};
+        };
+      },
+    });
+  };
 
 const settings = {
   ...loadSettings({
