@@ -51,7 +51,8 @@ const RESTART_FRAMES = 2_000;
 /**
  * Copies the WAL back into the database file from a worker thread, so that no request waits for a long
  * checkpoint (SQLite's own runs inside whichever commit crosses 1,000 pages, on the event loop, and
- * showed as p99 spikes under load). A PASSIVE checkpoint never blocks the writer. Started once the
+ * showed as p99 spikes under load). A PASSIVE checkpoint never blocks the writer; the RESTART that
+ * lets the WAL start over holds it only while it copies the last few frames. Started once the
  * store has been written to a while; a store that stays quiet (tests, the CLI) never starts a thread.
  */
 export class BackgroundCheckpointer {
