@@ -8,6 +8,11 @@ import { WriteQueue } from './write-queue.js';
 
 export type Row = rows.Row;
 
+interface Shape {
+  columns: readonly string[];
+  statement: Database.Statement<unknown[]>;
+}
+
 const sameColumns = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((c, i) => c === b[i]);
 
 /**
@@ -29,8 +34,9 @@ export const isConstraintError = (e: unknown): boolean =>
 /** One SQLite connection, shared by every domain object of the adapter: cached statements, reads, and the group-commit queue. */
 export class SqliteConnection {
   private readonly statements = new Map<string, Database.Statement<unknown[]>>();
-  /** Per table, the last column list inserted and its statement: rows of one table keep one shape, so no SQL is built per insert. */
-  private readonly inserts = new Map<string, { columns: string[]; statement: Database.Statement<unknown[]> }>();
+  /** Inserts and versioned updates by table, each kept with its column list: no SQL is built per write. */
+  private readonly inserts = new Map<string, Shape[]>();
+  private readonly updates = new Map<string, Shape[]>();
   readonly writes: WriteQueue;
 
   constructor(readonly db: Db) {
@@ -54,15 +60,41 @@ export class SqliteConnection {
     return this.stmt(sql).get(...params) as Row | undefined;
   }
 
+  /** The statement `sql` builds for `table` and `columns`, found again by comparing the columns (a table has few shapes). */
+  private shaped(cache: Map<string, Shape[]>, table: string, columns: string[], sql: () => string): Database.Statement<unknown[]> {
+    let shapes = cache.get(table);
+    if (!shapes) {
+      shapes = [];
+      cache.set(table, shapes);
+    }
+    let shape = shapes.find((s) => sameColumns(s.columns, columns));
+    if (!shape) {
+      shape = { columns, statement: this.stmt(sql()) };
+      shapes.push(shape);
+    }
+    return shape.statement;
+  }
+
   insert(table: string, row: Row): void {
     const columns = Object.keys(row);
-    let last = this.inserts.get(table);
-    if (!last || !sameColumns(last.columns, columns)) {
-      const sql = `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`;
-      last = { columns, statement: this.stmt(sql) };
-      this.inserts.set(table, last);
-    }
-    last.statement.run(row);
+    this.shaped(
+      this.inserts,
+      table,
+      columns,
+      () => `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`,
+    ).run(row);
+  }
+
+  /** `UPDATE <table> SET <set's columns> WHERE id = <id> AND version = <version>`; the rows changed (0: the version moved on or the row is gone). */
+  updateVersioned(table: string, set: Row, id: string, version: number): number {
+    const columns = Object.keys(set);
+    const statement = this.shaped(
+      this.updates,
+      table,
+      columns,
+      () => `UPDATE ${table} SET ${columns.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id AND version = @expected`,
+    );
+    return statement.run({ ...set, id, expected: version }).changes;
   }
 
   page<T extends { id: string }>(table: string, where: Where, limit: number, map: (r: Row) => T): Page<T> {

@@ -1,4 +1,3 @@
-import type Database from 'better-sqlite3';
 import type { Change, CommitResult, Transactor, WriteBatch } from '../../core/unit-of-work.js';
 import { chargedKeys, evaluateQuota } from '../quota.js';
 import * as rows from '../rows.js';
@@ -14,9 +13,6 @@ import { announceTx } from './webhooks.js';
 export class SqliteTransactor implements Transactor {
   constructor(private readonly c: SqliteConnection) {}
 
-  /** Guarded updates by table and changed columns: a resend changes the same few columns every time. */
-  private readonly updates = new Map<string, Database.Statement<unknown[]>>();
-
   /** `UPDATE ... SET <changed columns> WHERE id = ? AND version = <before>`: no row changed is a conflict. */
   private guardedUpdate<T extends { id: string; version: number }>(
     table: string,
@@ -25,18 +21,8 @@ export class SqliteTransactor implements Transactor {
     wroteBefore: boolean,
   ): void {
     const set = rows.changedColumns(toRow(change.before), toRow(change.after));
-    const columns = Object.keys(set);
-    const key = `${table} ${columns.join(' ')}`;
-    let statement = this.updates.get(key);
-    if (!statement) {
-      statement = this.c.stmt(
-        `UPDATE ${table} SET ${columns.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id AND version = @expected`,
-      );
-      this.updates.set(key, statement);
-    }
-    set.id = change.before.id;
-    set.expected = change.before.version;
-    if (statement.run(set).changes === 0) throw new Abort({ ok: false, reason: 'conflict' }, !wroteBefore);
+    if (this.c.updateVersioned(table, set, change.before.id, change.before.version) === 0)
+      throw new Abort({ ok: false, reason: 'conflict' }, !wroteBefore);
   }
 
   /** The batch's email recipients on their account's suppression list. */
