@@ -1,10 +1,16 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
-/** What nodemailer said of one message, as it crosses from the thread (an Error's fields, not the Error). */
-export type ThreadReply =
-  | { ok: true; response: string }
-  | { ok: false; error: { message: string; code?: string; responseCode?: number; response?: string } };
+/** A nodemailer error's fields (an Error does not cross a thread whole). */
+export interface ThreadError {
+  message: string;
+  code?: string;
+  responseCode?: number;
+  response?: string;
+}
+
+/** What nodemailer said of one message, as it crosses from the thread. */
+export type ThreadReply = { ok: true; response: string } | { ok: false; error: ThreadError };
 
 /**
  * Runs in the thread: one nodemailer transport, one message per request. Plain JavaScript, evaluated,

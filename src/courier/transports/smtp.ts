@@ -1,5 +1,5 @@
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
-import { SmtpThread } from './smtp-thread.js';
+import { SmtpThread, type ThreadError } from './smtp-thread.js';
 import { DeliveryError, type MailTransport, type OutgoingMail } from './transport.js';
 
 /** Pool options from `smtp://[user:pw@]host:port` or `smtps://...`; `?rejectUnauthorized=false` for self-signed relays. */
@@ -31,7 +31,7 @@ export interface DkimKey {
 }
 
 /** nodemailer's message for one email. */
-export const nodemailerMessage = (mail: OutgoingMail) => ({
+const nodemailerMessage = (mail: OutgoingMail) => ({
   from: mail.from,
   to: mail.to,
   subject: mail.subject,
@@ -43,7 +43,7 @@ export const nodemailerMessage = (mail: OutgoingMail) => ({
 });
 
 /** 5xx replies are permanent; 4xx, network errors and a lost thread are not. */
-export const deliveryErrorOf = (err: { message: string; code?: string; responseCode?: number; response?: string }): DeliveryError => {
+const deliveryErrorOf = (err: ThreadError): DeliveryError => {
   const code = err.responseCode;
   const response = err.response ?? null;
   return new DeliveryError(response ?? `${err.code ?? 'ERROR'}: ${err.message}`, code !== undefined && code >= 500 && code < 600, response);
