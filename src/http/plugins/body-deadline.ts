@@ -1,3 +1,4 @@
+import { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
@@ -13,7 +14,10 @@ export const bodyDeadline = (ms: number) =>
     app.server.headersTimeout = Math.min(app.server.headersTimeout, ms);
     app.addHook('onRequest', async (req) => {
       const raw = req.raw;
-      if (raw.complete) return;
+      // Only a network socket can trickle. An injected request (app.inject) has its whole body in memory and
+      // never ends as a socket does: a timer for it was kept alive for the whole deadline, holding the request,
+      // and then found no socket to end.
+      if (raw.complete || !(raw.socket instanceof Socket)) return;
       const timer = setTimeout(() => {
         if (raw.complete || raw.socket.destroyed) return;
         raw.socket.end(TIMEOUT);
