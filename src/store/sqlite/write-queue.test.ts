@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Unavailable } from '../../core/unavailable.js';
 import { type Db, openDatabase } from './database.js';
 import { WriteQueue } from './write-queue.js';
 
@@ -46,12 +47,14 @@ describe('group commit while another connection holds the write lock', () => {
     expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
   });
 
-  it('after the non-blocking wait, the busy timeout decides: the group is refused with SQLITE_BUSY, nothing written, and the queue goes on', async () => {
+  it('after the non-blocking wait, the busy timeout decides: the group is refused as unavailable (SQLITE_BUSY), nothing written, and the queue goes on', async () => {
     db.pragma('busy_timeout = 20');
     const queue = new WriteQueue(db, () => false, 50);
     other.exec('BEGIN IMMEDIATE');
     const refused = queue.run(insert(1));
-    await expect(refused).rejects.toMatchObject({ code: 'SQLITE_BUSY' });
+    const error = await refused.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Unavailable);
+    expect((error as Error).cause).toMatchObject({ code: 'SQLITE_BUSY' });
     other.exec('ROLLBACK');
     expect(count()).toBe(0);
     await expect(queue.run(insert(2))).resolves.toBe(1);

@@ -1,4 +1,5 @@
 import type { Statement } from 'better-sqlite3';
+import { Unavailable } from '../../core/unavailable.js';
 import type { Db } from './database.js';
 
 interface Pending {
@@ -110,7 +111,9 @@ export class WriteQueue {
       this.waitingSince = null;
       this.retries = 0;
       this.queue = [];
-      for (const item of items) item.reject(error);
+      // Nothing was written: the same writes may succeed later, which each dialect says in its own words.
+      const refusal = isBusy(error) ? new Unavailable('database busy: another connection kept the write lock', { cause: error }) : error;
+      for (const item of items) item.reject(refusal);
       return;
     }
     if (!begun) return;
