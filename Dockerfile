@@ -33,5 +33,5 @@ HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.REVERIFY_PORT||8080)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # SIGTERM drains the sends in flight before exiting.
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["node", "--max-semi-space-size=8", "bin/reverify.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=8", "--heap-growing-percent=25", "bin/reverify.js"]
 CMD ["start"]

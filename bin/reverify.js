@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=8
+#!/usr/bin/env -S node --max-semi-space-size=8 --heap-growing-percent=25
 import { existsSync } from 'node:fs';
 
 const entry = new URL('../dist/cli/index.js', import.meta.url);
