@@ -13,7 +13,12 @@ const NON_BLOCKING_WAIT_MS = 5_000;
 /** Retries on the next turn of the event loop before retrying on a 1 ms timer. */
 const IMMEDIATE_RETRIES = 8;
 
-const isBusy = (error: unknown): boolean => (error as { code?: unknown } | null)?.code === 'SQLITE_BUSY';
+/** SQLITE_BUSY and its extended codes (better-sqlite3 reports those): BUSY_SNAPSHOT, BUSY_RECOVERY, BUSY_TIMEOUT. */
+const isBusy = (error: unknown): boolean => String((error as { code?: unknown } | null)?.code).startsWith('SQLITE_BUSY');
+
+/** Nothing was written: the same writes may succeed later, which each dialect says in its own words. */
+const refusalOf = (error: unknown): unknown =>
+  isBusy(error) ? new Unavailable('database busy: another connection kept the write lock', { cause: error }) : error;
 
 /**
  * Group commit. Writes queued in one turn of the event loop (flushed by setImmediate, once the I/O
@@ -101,6 +106,17 @@ export class WriteQueue {
     }
   }
 
+  /** Rolls back an open transaction; returns what the rollback threw, if it did. */
+  private rollback(): unknown {
+    if (!this.db.inTransaction) return undefined;
+    try {
+      this.sql.rollback.run();
+      return undefined;
+    } catch (error) {
+      return error;
+    }
+  }
+
   private flush(): void {
     this.scheduled = false;
     const items = this.queue;
@@ -111,9 +127,9 @@ export class WriteQueue {
       this.waitingSince = null;
       this.retries = 0;
       this.queue = [];
-      // Nothing was written: the same writes may succeed later, which each dialect says in its own words.
-      const refusal = isBusy(error) ? new Unavailable('database busy: another connection kept the write lock', { cause: error }) : error;
-      for (const item of items) item.reject(refusal);
+      // BEGIN may have succeeded before restoring the busy timeout failed: never leave the lock taken.
+      const failure = this.rollback() ?? error;
+      for (const item of items) item.reject(refusalOf(failure));
       return;
     }
     if (!begun) return;
@@ -133,12 +149,16 @@ export class WriteQueue {
       }
       this.sql.commit.run();
     } catch {
-      if (this.db.inTransaction) this.sql.rollback.run();
+      const failure = this.rollback();
       for (const item of items) {
+        if (failure !== undefined) {
+          item.reject(failure);
+          continue;
+        }
         try {
           item.resolve(this.db.transaction(item.fn).immediate());
         } catch (error) {
-          item.reject(error);
+          item.reject(refusalOf(error));
         }
       }
       return;
