@@ -25,8 +25,8 @@ export class SqliteMessages implements MessageReads, MessageRequeue {
     const depth = Object.fromEntries(messageStatuses.map((s) => [s, 0])) as Record<MessageStatus, number>;
     const counted =
       accountId === undefined
-        ? this.c.all('SELECT status, count(*) AS n FROM messages GROUP BY status')
-        : this.c.all('SELECT status, count(*) AS n FROM messages WHERE account_id = ? GROUP BY status', accountId);
+        ? await this.c.allOffThread('SELECT status, count(*) AS n FROM messages GROUP BY status')
+        : await this.c.allOffThread('SELECT status, count(*) AS n FROM messages WHERE account_id = ? GROUP BY status', accountId);
     for (const r of counted) depth[r.status as MessageStatus] = Number(r.n);
     return depth;
   }
@@ -37,7 +37,7 @@ export class SqliteMessages implements MessageReads, MessageRequeue {
     const index = f.boundsMs.map(() => '(sent_at - created_at >= ?)').join(' + ') || '0';
     const sql = `SELECT ${index} AS bucket, count(*) AS n FROM messages ${where} GROUP BY bucket`;
     const counts = new Array<number>(f.boundsMs.length + 1).fill(0);
-    for (const r of this.c.all(sql, ...f.boundsMs, ...where.params)) counts[Number(r.bucket)] = Number(r.n);
+    for (const r of await this.c.allOffThread(sql, ...f.boundsMs, ...where.params)) counts[Number(r.bucket)] = Number(r.n);
     return counts;
   }
 

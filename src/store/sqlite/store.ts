@@ -20,7 +20,7 @@ import { SqliteWebhooks } from './webhooks.js';
 
 /** The SQLite adapter: one object per domain over one connection and its group-commit queue. */
 export const sqliteStore = (db: Db, file = ':memory:'): Store => {
-  const c = new SqliteConnection(db);
+  const c = new SqliteConnection(db, file);
   const checkpointer = new BackgroundCheckpointer(db, file);
   c.writes.after(500, () => checkpointer.start());
   return {
@@ -49,6 +49,7 @@ export const sqliteStore = (db: Db, file = ':memory:'): Store => {
       },
       async close() {
         await c.writes.drain();
+        await c.close();
         await checkpointer.stop();
         db.close();
       },

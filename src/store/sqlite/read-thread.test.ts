@@ -1,0 +1,69 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SqliteConnection } from './connection.js';
+import { type Db, openDatabase } from './database.js';
+
+let dir: string;
+let db: Db;
+let c: SqliteConnection;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'reverify-read-thread-'));
+  const file = join(dir, 'r.db');
+  db = openDatabase(file);
+  db.exec('CREATE TABLE t (status TEXT NOT NULL)');
+  c = new SqliteConnection(db, file);
+});
+afterEach(async () => {
+  await c.close();
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const LONG_READ = 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000000) SELECT count(*) AS n FROM n';
+
+describe('reads off the event loop', () => {
+  it('answer what the main connection would, committed writes included', async () => {
+    await c.writes.run(() => {
+      for (const s of ['queued', 'sent', 'sent']) c.stmt('INSERT INTO t (status) VALUES (?)').run(s);
+    });
+    const sql = 'SELECT status, count(*) AS n FROM t WHERE status <> ? GROUP BY status ORDER BY status';
+    expect(await c.allOffThread(sql, 'none')).toEqual(c.all(sql, 'none'));
+    expect(await c.allOffThread(sql, 'none')).toEqual([
+      { status: 'queued', n: 1 },
+      { status: 'sent', n: 2 },
+    ]);
+  });
+
+  it('leave the event loop free while a long read runs', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    try {
+      // On the main thread this read would finish before any timer could fire.
+      const [row] = await c.allOffThread(LONG_READ);
+      expect(row).toEqual({ n: 3_000_000 });
+      expect(ticks).toBeGreaterThan(0);
+    } finally {
+      clearInterval(timer);
+    }
+  });
+
+  it('refuse anything but a read, report a bad statement as an error, and go on answering', async () => {
+    await expect(c.allOffThread("INSERT INTO t (status) VALUES ('x')")).rejects.toThrow(/only reads/);
+    await expect(c.allOffThread('SELECT nope FROM t')).rejects.toThrow(/no such column/);
+    expect(await c.allOffThread('SELECT count(*) AS n FROM t')).toEqual([{ n: 0 }]);
+  });
+
+  it('run on the main connection for an in-memory database, which no thread could open', async () => {
+    const memory = openDatabase(':memory:');
+    try {
+      memory.exec('CREATE TABLE t (n INTEGER)');
+      const here = new SqliteConnection(memory);
+      expect(await here.allOffThread('SELECT count(*) AS n FROM t')).toEqual([{ n: 0 }]);
+      await here.close();
+    } finally {
+      memory.close();
+    }
+  });
+});
