@@ -40,7 +40,12 @@ export class SqliteAudit implements AuditPersister {
     const where = new Where().add('at >= ?', f.since).add('account_id = ?', f.accountId);
     where.add(`type IN (${SqliteConnection.placeholders(f.types)})`, ...f.types);
     const sql = `SELECT type, (at / ${HOUR_MS}) * ${HOUR_MS} AS hour, sum(count) AS n FROM events ${where} GROUP BY type, hour ORDER BY hour, type`;
-    return this.c.all(sql, ...where.params).map((r) => ({ type: String(r.type), hour: Number(r.hour), count: Number(r.n) }));
+    // A day of events can be hundreds of thousands of rows: counted on the read thread.
+    return (await this.c.allOffThread(sql, ...where.params)).map((r) => ({
+      type: String(r.type),
+      hour: Number(r.hour),
+      count: Number(r.n),
+    }));
   }
 
   async prune(before: number) {
