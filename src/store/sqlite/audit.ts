@@ -32,7 +32,9 @@ export class SqliteAudit implements AuditPersister {
 
   async listEvents(f: EventFilter) {
     const where = eventsWhere(f);
-    return this.c.all(`SELECT * FROM events ${where} ORDER BY seq DESC LIMIT ?`, ...where.params, f.limit).map(rows.toEvent);
+    return (await this.c.allOffThread(`SELECT * FROM events ${where} ORDER BY seq DESC LIMIT ?`, ...where.params, f.limit)).map(
+      rows.toEvent,
+    );
   }
 
   async countByHour(f: { types: string[]; since: number; accountId?: string }) {

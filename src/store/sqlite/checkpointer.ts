@@ -92,6 +92,8 @@ export class BackgroundCheckpointer {
     this.worker = null;
     if (!worker) return;
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    // Held while it stops: an unref'd thread would let a process with nothing else to do exit mid-close.
+    worker.ref();
     worker.postMessage('stop');
     await exited;
   }

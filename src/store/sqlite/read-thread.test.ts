@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteConnection } from './connection.js';
 import { type Db, openDatabase } from './database.js';
@@ -20,6 +22,8 @@ afterEach(async () => {
   db.close();
   rmSync(dir, { recursive: true, force: true });
 });
+
+const run = promisify(execFile);
 
 const LONG_READ = 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000000) SELECT count(*) AS n FROM n';
 
@@ -65,5 +69,28 @@ describe('reads off the event loop', () => {
     } finally {
       memory.close();
     }
+  });
+
+  it('let a process that has read and closes its store finish its close, and a process that only idles end by itself', async () => {
+    const store = JSON.stringify(new URL('./store.ts', import.meta.url).href);
+    const file = JSON.stringify(join(dir, 'child.db'));
+    // Before: closing waited for an unref'd thread to exit, so the process ended mid-close (exit 13, "closed" never printed).
+    const closing = `
+      const { openSqliteStore } = await import(${store});
+      const { store, migrate } = openSqliteStore(${file});
+      await migrate();
+      console.log(JSON.stringify(await store.messages.queueDepth()));
+      await store.health.close();
+      console.log('closed');
+    `;
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', closing], { timeout: 20_000 });
+    expect(stdout.trim().split('\n').at(-1)).toBe('closed');
+    const idling = `
+      const { openSqliteStore } = await import(${store});
+      const { store } = openSqliteStore(${file});
+      console.log(JSON.stringify(await store.messages.queueDepth()));
+    `;
+    const idle = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', idling], { timeout: 20_000 });
+    expect(JSON.parse(idle.stdout.trim())).toMatchObject({ queued: 0, sent: 0 });
   });
 });

@@ -69,6 +69,8 @@ export class ReadThread {
     this.worker = null;
     if (!worker) return;
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    // Held while it stops: an unref'd thread would let a process with nothing else to do exit mid-close.
+    worker.ref();
     worker.postMessage('stop');
     await exited;
   }
