@@ -41,6 +41,7 @@ describe('reads off the event loop', () => {
   });
 
   it('leave the event loop free while a long read runs', async () => {
+    await c.allOffThread('SELECT 1 AS one'); // the thread is up: the ticks below come during the read
     let ticks = 0;
     const timer = setInterval(() => ticks++, 1);
     try {
@@ -92,5 +93,11 @@ describe('reads off the event loop', () => {
     `;
     const idle = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', idling], { timeout: 20_000 });
     expect(JSON.parse(idle.stdout.trim())).toMatchObject({ queued: 0, sent: 0 });
+  });
+
+  it('refuse reads once the store is closed, rather than open the file again', async () => {
+    expect(await c.allOffThread('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+    await c.close();
+    await expect(c.allOffThread('SELECT 1 AS one')).rejects.toThrow(/closed/);
   });
 });

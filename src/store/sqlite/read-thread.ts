@@ -7,8 +7,12 @@ type Row = Record<string, unknown>;
 const workerSource = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.module);
-const db = new Database(workerData.file);
+// The file must exist (a store closed and removed is not created again), and the connection only reads.
+const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('busy_timeout = 5000');
+db.pragma('query_only = 1');
+db.pragma('temp_store = MEMORY');
+db.pragma('cache_size = -8192');
 const statements = new Map();
 parentPort.on('message', (m) => {
   if (m === 'stop') {
@@ -35,75 +39,88 @@ interface Waiting {
   reject: (error: Error) => void;
 }
 
+/** One worker and the reads it has in hand: a thread that dies fails only its own. */
+interface Thread {
+  worker: Worker;
+  waiting: Map<number, Waiting>;
+}
+
 /**
- * Reads whose cost grows with the tables (counts over every message, for the metrics scrape and the
- * console's polled counts) on a thread of their own with their own connection: at 1 M messages one
- * such count took about 50 ms, and on the main thread every request waited for it. WAL lets this
- * reader run beside the writer. Started at the first read, unref'd while nothing is asked, so a
- * process that never asks has no thread and one that idles is never held open by it.
+ * Reads whose cost grows with the tables (counts over every message for the metrics scrape and the
+ * console, the day's activity, listings a filter cannot order by an index) on a thread of their own
+ * with their own connection: at 1 M messages one count took about 50 ms and a page of sent messages
+ * about 850 ms, and on the main thread every request waited for them. WAL lets this reader run
+ * beside the writer. Started at the first read, unref'd while nothing is asked, so a process that
+ * never asks has no thread and one that idles is never held open by it. Refuses reads once stopped.
  */
 export class ReadThread {
-  private worker: Worker | null = null;
+  private thread: Thread | null = null;
   private next = 0;
-  private readonly waiting = new Map<number, Waiting>();
+  private stopped = false;
 
   constructor(private readonly file: string) {}
 
   all(sql: string, params: unknown[]): Promise<Row[]> {
-    const worker = this.start();
+    if (this.stopped) return Promise.reject(new Error('read thread: the store is closed'));
+    const thread = this.start();
     const id = this.next++;
     return new Promise<Row[]>((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      worker.ref();
+      thread.waiting.set(id, { resolve, reject });
+      thread.worker.ref();
       try {
-        worker.postMessage({ id, sql, params });
+        thread.worker.postMessage({ id, sql, params });
       } catch (error) {
-        this.settle(id);
+        settle(thread, id);
         reject(error as Error);
       }
     });
   }
 
   async stop(): Promise<void> {
-    const worker = this.worker;
-    this.worker = null;
-    if (!worker) return;
-    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    this.stopped = true;
+    const thread = this.thread;
+    this.thread = null;
+    if (!thread) return;
+    const exited = new Promise<void>((resolve) => thread.worker.once('exit', () => resolve()));
     // Held while it stops: an unref'd thread would let a process with nothing else to do exit mid-close.
-    worker.ref();
-    worker.postMessage('stop');
+    thread.worker.ref();
+    thread.worker.postMessage('stop');
     await exited;
   }
 
-  private start(): Worker {
-    if (this.worker) return this.worker;
+  private start(): Thread {
+    if (this.thread) return this.thread;
     const worker = new Worker(workerSource, {
       eval: true,
       // CommonJS whatever the process was started with (see smtp-thread.ts).
       execArgv: [],
       workerData: { module: createRequire(import.meta.url).resolve('better-sqlite3'), file: this.file },
     });
+    const thread: Thread = { worker, waiting: new Map() };
     worker.unref();
     worker.on('message', (m: { id: number; rows?: Row[]; error?: string }) => {
-      const w = this.settle(m.id);
+      const w = settle(thread, m.id);
       if (m.error !== undefined) w?.reject(new Error(`read thread: ${m.error}`));
       else w?.resolve(m.rows ?? []);
     });
     const fail = (error: Error) => {
-      if (this.worker === worker) this.worker = null;
-      for (const id of [...this.waiting.keys()]) this.settle(id)?.reject(error);
+      if (this.thread === thread) this.thread = null;
+      for (const id of [...thread.waiting.keys()]) settle(thread, id)?.reject(error);
     };
     worker.on('error', fail);
-    worker.on('messageerror', fail);
+    worker.on('messageerror', (error) => {
+      fail(error);
+      void worker.terminate();
+    });
     worker.on('exit', () => fail(new Error('read thread: exited')));
-    this.worker = worker;
-    return worker;
-  }
-
-  private settle(id: number): Waiting | undefined {
-    const w = this.waiting.get(id);
-    this.waiting.delete(id);
-    if (this.waiting.size === 0) this.worker?.unref();
-    return w;
+    this.thread = thread;
+    return thread;
   }
 }
+
+const settle = (thread: Thread, id: number): Waiting | undefined => {
+  const w = thread.waiting.get(id);
+  thread.waiting.delete(id);
+  if (thread.waiting.size === 0) thread.worker.unref();
+  return w;
+};
