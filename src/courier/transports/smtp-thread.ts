@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { endScriptThread, startScriptThread } from '../../lib/script-thread.js';
 
 /** A nodemailer error's fields (an Error does not cross a thread whole). */
 export interface ThreadError {
@@ -112,18 +113,11 @@ export class SmtpThread {
     const thread = this.current;
     this.current = null;
     if (!thread) return;
-    const exited = new Promise<void>((resolve) => thread.worker.once('exit', () => resolve()));
-    thread.worker.ref();
-    thread.worker.postMessage('close');
-    const grace = setTimeout(() => void thread.worker.terminate(), CLOSE_GRACE_MS);
-    await exited;
-    clearTimeout(grace);
+    await endScriptThread(thread.worker, 'close', CLOSE_GRACE_MS);
   }
 
   private spawn(): Thread {
-    // No execArgv: the script is CommonJS whatever the process was started with (`--input-type=module`
-    // made it ESM, where `require` is missing).
-    const worker = new Worker(this.source, { eval: true, execArgv: [], workerData: { module: this.module, options: this.options } });
+    const worker = startScriptThread(this.source, { module: this.module, options: this.options });
     const thread: Thread = { worker, pending: new Map() };
     worker.on('message', (reply: ThreadReply & { id: number }) => {
       const done = thread.pending.get(reply.id);

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { endScriptThread, startScriptThread } from '../../lib/script-thread.js';
 import type { Db } from './database.js';
 
 /**
@@ -67,17 +68,12 @@ export class BackgroundCheckpointer {
 
   start(): void {
     if (this.worker || this.file === ':memory:') return;
-    this.worker = new Worker(workerSource, {
-      eval: true,
-      // CommonJS whatever the process was started with (see smtp-thread.ts).
-      execArgv: [],
-      workerData: {
-        module: createRequire(import.meta.url).resolve('better-sqlite3'),
-        file: this.file,
-        busyMs: this.busyMs,
-        restartFrames: RESTART_FRAMES,
-        idleMs: this.idleMs,
-      },
+    this.worker = startScriptThread(workerSource, {
+      module: createRequire(import.meta.url).resolve('better-sqlite3'),
+      file: this.file,
+      busyMs: this.busyMs,
+      restartFrames: RESTART_FRAMES,
+      idleMs: this.idleMs,
     });
     this.worker.unref();
     // If the worker dies, the writer's own checkpoints (at a higher bound) keep the WAL in check.
@@ -91,10 +87,6 @@ export class BackgroundCheckpointer {
     const worker = this.worker;
     this.worker = null;
     if (!worker) return;
-    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-    // Held while it stops: an unref'd thread would let a process with nothing else to do exit mid-close.
-    worker.ref();
-    worker.postMessage('stop');
-    await exited;
+    await endScriptThread(worker, 'stop');
   }
 }

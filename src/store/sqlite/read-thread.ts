@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { endScriptThread, startScriptThread } from '../../lib/script-thread.js';
 
 type Row = Record<string, unknown>;
 
@@ -81,21 +82,12 @@ export class ReadThread {
     const thread = this.thread;
     this.thread = null;
     if (!thread) return;
-    const exited = new Promise<void>((resolve) => thread.worker.once('exit', () => resolve()));
-    // Held while it stops: an unref'd thread would let a process with nothing else to do exit mid-close.
-    thread.worker.ref();
-    thread.worker.postMessage('stop');
-    await exited;
+    await endScriptThread(thread.worker, 'stop');
   }
 
   private start(): Thread {
     if (this.thread) return this.thread;
-    const worker = new Worker(workerSource, {
-      eval: true,
-      // CommonJS whatever the process was started with (see smtp-thread.ts).
-      execArgv: [],
-      workerData: { module: createRequire(import.meta.url).resolve('better-sqlite3'), file: this.file },
-    });
+    const worker = startScriptThread(workerSource, { module: createRequire(import.meta.url).resolve('better-sqlite3'), file: this.file });
     const thread: Thread = { worker, waiting: new Map() };
     worker.unref();
     worker.on('message', (m: { id: number; rows?: Row[]; error?: string }) => {
