@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { storeContract } from '../contract/index.js';
+import { durabilityOf } from './checkpointer.js';
 import { migrate, openDatabase } from './database.js';
 import { openSqliteStore } from './store.js';
 
@@ -43,12 +44,22 @@ it('after a while of writes, a worker thread checkpoints the WAL into the databa
   for (let i = 0; i < 500; i++) await seedOne(opened.store);
   const before = statSync(file).size;
   for (let i = 0; i < 100; i++) await seedOne(opened.store);
-  // The writer's own checkpoint now waits for 10,000 pages: what reaches the file from here is the worker's doing.
+  // The writer's own checkpoint now waits for 60,000 pages: what reaches the file from here is the worker's doing.
   await eventually(
     () => statSync(file).size,
     (size) => size > before,
   );
   await opened.store.health.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it('the checkpointer reads the durability a connection was opened with, to pace itself by it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'reverify-store-'));
+  for (const durability of ['normal', 'full'] as const) {
+    const db = openDatabase(join(dir, `${durability}.db`), durability);
+    expect(durabilityOf(db)).toBe(durability);
+    db.close();
+  }
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -1,13 +1,12 @@
 import { createRequire } from 'node:module';
 import type { Worker } from 'node:worker_threads';
 import { endScriptThread, startScriptThread } from '../../lib/script-thread.js';
-import type { Db } from './database.js';
+import type { Db, Durability } from './database.js';
 
 /**
  * Runs in the worker: its own connection and a PASSIVE checkpoint every `busyMs` while the WAL keeps
- * changing (small checkpoints: a large one's writes and fsync stalled the writer's commits for tens of
- * milliseconds, measured), every `idleMs` once it stays still, followed by a RESTART once the WAL
- * has `restartFrames` frames (see RESTART_FRAMES); a last one when told to stop.
+ * changing (every `idleMs` once it stays still), followed by a RESTART once the WAL has
+ * `restartFrames` frames (see Cadence); a last one when told to stop.
  */
 const workerSource = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -36,18 +35,40 @@ parentPort.on('message', (m) => {
 });
 `;
 
-/** Pages the WAL may reach before the writer checkpoints itself (a bound should the worker fall behind). */
-const WRITER_CHECKPOINT_PAGES = 10_000;
+/**
+ * How the worker paces itself: a PASSIVE checkpoint every `busyMs` while the WAL changes, and a
+ * RESTART once it has `restartFrames` frames. Passive checkpoints alone seldom let the WAL start over
+ * under a steady stream of commits (one always lands while the checkpoint copies), so the WAL would
+ * grow to the writer's own bound, whose checkpoint runs in a commit on the event loop (measured:
+ * commits of about 60 ms, p99 41-61 ms). A RESTART holds the writer while it copies what the passive
+ * one before it left and syncs the file.
+ */
+interface Cadence {
+  busyMs: number;
+  restartFrames: number;
+}
 
 /**
- * Frames at which the worker's checkpoint is a RESTART rather than PASSIVE. Passive checkpoints
- * alone seldom let the WAL start over under a steady stream of commits (one always lands while the
- * checkpoint copies), so it grew to the writer's bound, whose checkpoint then ran in a commit on the
- * event loop: commits of about 60 ms, some 24 in 35 s of native resends, with p99 rising to 41-61 ms.
- * A RESTART after the passive one has copied almost everything holds the writer only briefly:
- * measured, no commit over 30 ms and p99 19-30 ms in the same runs.
+ * By the connection's durability. `normal`: a page that many commits wrote is copied once per
+ * checkpoint, so a checkpoint every 250 ms copied and synced about half of what one every 20 ms did
+ * (1.2 s of the worker's time per 10 s of native resends, against 2.5 s), CPU left to the requests;
+ * RESTARTs, 5-40 ms each, are kept rare (7 in 10 s of load instead of 93) by letting the WAL reach
+ * 30,000 frames, about 120 MB. Measured against 20 ms and 2,000 frames, medians of 3 runs of 10 s at
+ * 50 connections, back to back: native resend 6,748 against 6,260 req/s (p99 18 against 20 ms), 1 M
+ * stored 5,685 against 5,116 (p99 25 against 32); RESTARTs at 10,000 or 20,000 frames pushed p99 to
+ * 25-68 ms. `full` keeps the short cadence: every commit there waits for an fsync of the WAL, and the
+ * large checkpoints' writes slowed those down (5,574 against 5,979 req/s, p99 25 against 18 ms).
  */
-const RESTART_FRAMES = 2_000;
+const cadences: Record<Durability, Cadence> = {
+  normal: { busyMs: 250, restartFrames: 30_000 },
+  full: { busyMs: 20, restartFrames: 2_000 },
+};
+
+/** Pages the WAL may reach before the writer checkpoints itself (a bound should the worker fall behind). */
+const WRITER_CHECKPOINT_PAGES = 60_000;
+
+/** The durability an open connection was given (database.ts sets synchronous from it). */
+export const durabilityOf = (db: Db): Durability => (Number(db.pragma('synchronous', { simple: true })) >= 2 ? 'full' : 'normal');
 
 /**
  * Copies the WAL back into the database file from a worker thread, so that no request waits for a long
@@ -62,18 +83,17 @@ export class BackgroundCheckpointer {
   constructor(
     private readonly db: Db,
     private readonly file: string,
-    private readonly busyMs = 20,
-    private readonly idleMs = 200,
   ) {}
 
   start(): void {
     if (this.worker || this.file === ':memory:') return;
+    const { busyMs, restartFrames } = cadences[durabilityOf(this.db)];
     this.worker = startScriptThread(workerSource, {
       module: createRequire(import.meta.url).resolve('better-sqlite3'),
       file: this.file,
-      busyMs: this.busyMs,
-      restartFrames: RESTART_FRAMES,
-      idleMs: this.idleMs,
+      busyMs,
+      restartFrames,
+      idleMs: Math.max(busyMs, 200),
     });
     this.worker.unref();
     // If the worker dies, the writer's own checkpoints (at a higher bound) keep the WAL in check.
