@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { loadSettings } from '../../src/config/load.js';
 import { OPERATOR } from '../../src/core/access/permissions.js';
 import { buildApp } from '../../src/http/app.js';
@@ -12,6 +13,9 @@ import { SqliteConnection } from '../../src/store/sqlite/connection.js';
  * (PROBE_COURIER=on: with the courier delivering to the capture transport meanwhile), calls and time per resend.
  * `npx tsx bench/probes/statements.ts`; `PROBE_PLAIN=1` leaves the statements uncounted, and the in-process rate
  * it prints then moves by about 1 % from run to run: a quick measure of a change to the request path.
+ * The resends go round PROBE_VERIFICATIONS verifications (500), in turn or, with PROBE_RANDOM=1, at random
+ * (as the bench does); PROBE_STORED=n seeds n verifications in bulk first, as the bench's growth cases do,
+ * and spreads the resends over PROBE_VERIFICATIONS of them.
  */
 const N = Number(process.env.PROBE_RESENDS ?? 2000);
 const dir = mkdtempSync(join(tmpdir(), 'reverify-probe-'));
@@ -44,6 +48,27 @@ if (!process.env.PROBE_PLAIN)
     });
   };
 
+// COMMIT, prepared by the write queue itself, timed apart: its cost is the WAL frames of every page the group wrote.
+const commits = { calls: 0, ns: 0n };
+const prepare = Database.prototype.prepare;
+Database.prototype.prepare = function (this: Database.Database, sql: string) {
+  const s = prepare.call(this, sql);
+  if (sql !== 'COMMIT') return s;
+  const run = s.run.bind(s) as (...args: unknown[]) => Database.RunResult;
+  s.run = (...args: unknown[]) => {
+    const t0 = process.hrtime.bigint();
+    try {
+      return run(...args);
+    } finally {
+      if (counting) {
+        commits.calls++;
+        commits.ns += process.hrtime.bigint() - t0;
+      }
+    }
+  };
+  return s;
+} as typeof prepare;
+
 const settings = {
   ...loadSettings({
     env: {
@@ -60,9 +85,15 @@ const settings = {
 };
 const rt = await createRuntime(settings);
 const app = await buildApp(rt);
+const verifications = Number(process.env.PROBE_VERIFICATIONS ?? 500);
 const ids: string[] = [];
-for (let i = 0; i < 500; i++)
-  ids.push((await rt.verifications.create(OPERATOR, { recipient: `r${i}@probe.example`, purpose: 'email_ownership' })).id);
+if (process.env.PROBE_STORED) {
+  // The bench's growth case: PROBE_STORED verifications inserted in bulk, resends spread over a sample.
+  const { seedScenario } = await import('../servers/seed-reverify.js');
+  ids.push(...((await seedScenario(rt, 'growth', verifications, Number(process.env.PROBE_STORED))).ids as string[]));
+} else
+  for (let i = 0; i < verifications; i++)
+    ids.push((await rt.verifications.create(OPERATOR, { recipient: `r${i}@probe.example`, purpose: 'email_ownership' })).id);
 if (process.env.PROBE_COURIER === 'on') rt.startBackground();
 counting = true;
 const t0 = performance.now();
@@ -71,7 +102,8 @@ let next = 0;
 await Promise.all(
   Array.from({ length: width }, async () => {
     while (next < N) {
-      const id = ids[next++ % ids.length];
+      const n = next++;
+      const id = ids[process.env.PROBE_RANDOM ? Math.floor(Math.random() * ids.length) : n % ids.length];
       const r = await app.inject({
         method: 'POST',
         url: `/v1/verifications/${id}/resend`,
@@ -87,6 +119,9 @@ const rows = [...stats].sort((a, b) => Number(b[1].ns - a[1].ns));
 let total = 0n;
 for (const [, e] of rows) total += e.ns;
 console.log(`${N} resends in ${ms.toFixed(0)} ms (${((N / ms) * 1000).toFixed(0)}/s in-process); SQL ${Number(total / 1_000_000n)} ms`);
+console.log(
+  `COMMIT: ${commits.calls} groups of ${(N / Math.max(1, commits.calls)).toFixed(1)} resends, ${(Number(commits.ns) / 1000 / N).toFixed(1)} µs/req`,
+);
 for (const [sql, e] of rows)
   console.log(
     `${(e.calls / N).toFixed(2).padStart(6)}/req ${(Number(e.ns) / 1000 / N).toFixed(1).padStart(6)} µs/req  ${sql.replace(/\s+/g, ' ').slice(0, 150)}`,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { storeContract } from '../contract/index.js';
-import { durabilityOf } from './checkpointer.js';
+import { BackgroundCheckpointer, cadences } from './checkpointer.js';
 import { migrate, openDatabase } from './database.js';
 import { openSqliteStore } from './store.js';
 
@@ -53,14 +53,35 @@ it('after a while of writes, a worker thread checkpoints the WAL into the databa
   rmSync(dir, { recursive: true, force: true });
 });
 
-it('the checkpointer reads the durability a connection was opened with, to pace itself by it', () => {
+it('the checkpointer paces itself by the durability the connection was opened with, and gives the WAL back to SQLite if its thread dies', async () => {
+  const { eventually } = await import('../../../test/helpers/eventually.js');
   const dir = mkdtempSync(join(tmpdir(), 'reverify-store-'));
-  for (const durability of ['normal', 'full'] as const) {
-    const db = openDatabase(join(dir, `${durability}.db`), durability);
-    expect(durabilityOf(db)).toBe(durability);
+  const autocheckpoint = (db: ReturnType<typeof openDatabase>) => db.pragma('wal_autocheckpoint', { simple: true });
+  try {
+    expect(cadences.normal.writerPages).not.toBe(cadences.full.writerPages);
+    for (const durability of ['normal', 'full'] as const) {
+      const file = join(dir, `${durability}.db`);
+      const db = openDatabase(file, durability);
+      const checkpointer = new BackgroundCheckpointer(db, file);
+      checkpointer.start();
+      expect(autocheckpoint(db)).toBe(cadences[durability].writerPages);
+      await checkpointer.stop();
+      db.close();
+    }
+    const file = join(dir, 'dies.db');
+    const db = openDatabase(file);
+    const checkpointer = new BackgroundCheckpointer(db, file, "throw new Error('the checkpointer thread died')");
+    checkpointer.start();
+    expect(autocheckpoint(db)).toBe(cadences.normal.writerPages);
+    await eventually(
+      () => autocheckpoint(db),
+      (pages) => pages === 1000,
+    );
+    await checkpointer.stop();
     db.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  rmSync(dir, { recursive: true, force: true });
 });
 
 it('a migration another process applied after this one read the history is skipped, not run twice', () => {
