@@ -76,8 +76,11 @@ const durabilityOf = (db: Db): Durability => (Number(db.pragma('synchronous', { 
  * Copies the WAL back into the database file from a worker thread, so that no request waits for a long
  * checkpoint (SQLite's own runs inside whichever commit crosses 1,000 pages, on the event loop, and
  * showed as p99 spikes under load). A PASSIVE checkpoint never blocks the writer; the rare RESTART
- * that lets the WAL start over holds it briefly (see Cadence). Started once the store has been
- * written to a while; a store that stays quiet (tests, the CLI) never starts a thread.
+ * that lets the WAL start over holds it briefly (see Cadence). The writer's own bound is raised as
+ * soon as the store opens, and the thread is started once the store has been written to a little
+ * (store.ts), so a store that stays quiet (most tests and CLI commands) never starts a thread, and
+ * until then its few commits leave the WAL as it is: SQLite copies it back when the last connection
+ * closes, or reads it back after a crash.
  */
 export class BackgroundCheckpointer {
   private worker: Worker | null = null;
@@ -87,11 +90,13 @@ export class BackgroundCheckpointer {
     private readonly file: string,
     /** The thread's script: a test gives one that dies. */
     private readonly source = workerSource,
-  ) {}
+  ) {
+    if (file !== ':memory:') db.pragma(`wal_autocheckpoint = ${cadences[durabilityOf(db)].writerPages}`);
+  }
 
   start(): void {
     if (this.worker || this.file === ':memory:') return;
-    const { busyMs, restartFrames, writerPages } = cadences[durabilityOf(this.db)];
+    const { busyMs, restartFrames } = cadences[durabilityOf(this.db)];
     const worker = startScriptThread(this.source, {
       module: createRequire(import.meta.url).resolve('better-sqlite3'),
       file: this.file,
@@ -110,7 +115,6 @@ export class BackgroundCheckpointer {
     };
     worker.on('error', died);
     worker.on('exit', died);
-    this.db.pragma(`wal_autocheckpoint = ${writerPages}`);
   }
 
   async stop(): Promise<void> {
