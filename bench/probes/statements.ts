@@ -15,7 +15,8 @@ import { SqliteConnection } from '../../src/store/sqlite/connection.js';
  * it prints then moves by about 1 % from run to run: a quick measure of a change to the request path.
  * The resends go round PROBE_VERIFICATIONS verifications (500), in turn or, with PROBE_RANDOM=1, at random
  * (as the bench does); PROBE_STORED=n seeds n verifications in bulk first, as the bench's growth cases do,
- * and spreads the resends over PROBE_VERIFICATIONS of them.
+ * and spreads the resends over PROBE_VERIFICATIONS of them. With PROBE_COURIER=on, the groups and COMMIT's time
+ * include the courier's commits.
  */
 const N = Number(process.env.PROBE_RESENDS ?? 2000);
 const dir = mkdtempSync(join(tmpdir(), 'reverify-probe-'));
@@ -103,7 +104,7 @@ await Promise.all(
   Array.from({ length: width }, async () => {
     while (next < N) {
       const n = next++;
-      const id = ids[process.env.PROBE_RANDOM ? Math.floor(Math.random() * ids.length) : n % ids.length];
+      const id = ids[process.env.PROBE_RANDOM === '1' ? Math.floor(Math.random() * ids.length) : n % ids.length];
       const r = await app.inject({
         method: 'POST',
         url: `/v1/verifications/${id}/resend`,

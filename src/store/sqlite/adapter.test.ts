@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -53,34 +53,57 @@ it('after a while of writes, a worker thread checkpoints the WAL into the databa
   rmSync(dir, { recursive: true, force: true });
 });
 
-it('the checkpointer paces itself by the durability the connection was opened with, and gives the WAL back to SQLite if its thread dies', async () => {
+it('the checkpointer paces itself by the durability the connection was opened with, and gives the WAL back to SQLite if its thread ends', async () => {
   const { eventually } = await import('../../../test/helpers/eventually.js');
   const dir = mkdtempSync(join(tmpdir(), 'reverify-store-'));
   const autocheckpoint = (db: ReturnType<typeof openDatabase>) => db.pragma('wal_autocheckpoint', { simple: true });
+  // Stands for the real thread: writes down the pace it was given, then waits to be stopped.
+  const recorder = `
+const { parentPort, workerData } = require('node:worker_threads');
+require('node:fs').writeFileSync(workerData.file + '.pace', JSON.stringify(workerData));
+parentPort.on('message', () => parentPort.close());
+`;
   try {
-    expect(cadences.normal.writerPages).not.toBe(cadences.full.writerPages);
+    expect(cadences.normal).not.toEqual(cadences.full);
     for (const durability of ['normal', 'full'] as const) {
       const file = join(dir, `${durability}.db`);
       const db = openDatabase(file, durability);
-      const checkpointer = new BackgroundCheckpointer(db, file);
+      const checkpointer = new BackgroundCheckpointer(db, file, recorder);
       // From the opening: no commit runs SQLite's own checkpoint while the thread is not started yet.
       expect(autocheckpoint(db)).toBe(cadences[durability].writerPages);
       checkpointer.start();
+      const pace = await eventually(
+        () => {
+          try {
+            return JSON.parse(readFileSync(`${file}.pace`, 'utf8'));
+          } catch {
+            return null; // not written yet, or not whole yet
+          }
+        },
+        (p) => p !== null,
+      );
+      expect([pace.busyMs, pace.restartFrames]).toEqual([cadences[durability].busyMs, cadences[durability].restartFrames]);
+      await checkpointer.stop();
+      // Stopped on purpose: the bound stays.
       expect(autocheckpoint(db)).toBe(cadences[durability].writerPages);
+      db.close();
+    }
+    for (const [name, script] of [
+      ['throws', "throw new Error('the checkpointer thread died')"],
+      ['exits', 'process.exit(0)'],
+    ]) {
+      const file = join(dir, `${name}.db`);
+      const db = openDatabase(file);
+      const checkpointer = new BackgroundCheckpointer(db, file, script);
+      checkpointer.start();
+      expect(autocheckpoint(db)).toBe(cadences.normal.writerPages);
+      await eventually(
+        () => autocheckpoint(db),
+        (pages) => pages === 1000,
+      );
       await checkpointer.stop();
       db.close();
     }
-    const file = join(dir, 'dies.db');
-    const db = openDatabase(file);
-    const checkpointer = new BackgroundCheckpointer(db, file, "throw new Error('the checkpointer thread died')");
-    checkpointer.start();
-    expect(autocheckpoint(db)).toBe(cadences.normal.writerPages);
-    await eventually(
-      () => autocheckpoint(db),
-      (pages) => pages === 1000,
-    );
-    await checkpointer.stop();
-    db.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

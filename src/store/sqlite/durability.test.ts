@@ -48,6 +48,8 @@ describe('REVERIFY_DURABILITY', () => {
     await opened.store.health.close();
     // Set once, to FULL; the checkpointer reads it back to pace itself.
     expect(pragmas.filter((p) => p.startsWith('synchronous ='))).toEqual(['synchronous = FULL']);
+    // The writer's own checkpoint bound, raised at the opening to full's.
+    expect(pragmas).toContain('wal_autocheckpoint = 10000');
     expect(() => loadSettings({ env: { REVERIFY_DURABILITY: 'fsync' } })).toThrow(SettingError);
     expect(() => loadSettings({ env: { REVERIFY_DURABILITY: 'fsync' } })).toThrow(
       /^REVERIFY_DURABILITY: must be normal or full, got "fsync"$/,
