@@ -84,6 +84,8 @@ const durabilityOf = (db: Db): Durability => (Number(db.pragma('synchronous', { 
  */
 export class BackgroundCheckpointer {
   private worker: Worker | null = null;
+  /** Null for an in-memory database, which has no WAL. */
+  private readonly cadence: Cadence | null;
 
   constructor(
     private readonly db: Db,
@@ -91,12 +93,13 @@ export class BackgroundCheckpointer {
     /** The thread's script: a test gives one that dies. */
     private readonly source = workerSource,
   ) {
-    if (file !== ':memory:') db.pragma(`wal_autocheckpoint = ${cadences[durabilityOf(db)].writerPages}`);
+    this.cadence = file === ':memory:' ? null : cadences[durabilityOf(db)];
+    if (this.cadence) db.pragma(`wal_autocheckpoint = ${this.cadence.writerPages}`);
   }
 
   start(): void {
-    if (this.worker || this.file === ':memory:') return;
-    const { busyMs, restartFrames } = cadences[durabilityOf(this.db)];
+    if (this.worker || !this.cadence) return;
+    const { busyMs, restartFrames } = this.cadence;
     const worker = startScriptThread(this.source, {
       module: createRequire(import.meta.url).resolve('better-sqlite3'),
       file: this.file,
