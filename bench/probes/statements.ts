@@ -16,7 +16,7 @@ import { SqliteConnection } from '../../src/store/sqlite/connection.js';
  * The resends go round PROBE_VERIFICATIONS verifications (500), in turn or, with PROBE_RANDOM=1, at random
  * (as the bench does); PROBE_STORED=n seeds n verifications in bulk first, as the bench's growth cases do,
  * and spreads the resends over PROBE_VERIFICATIONS of them. With PROBE_COURIER=on, the groups and COMMIT's time
- * include the courier's commits.
+ * include the courier's commits. PROBE_WINDOW=n prints the rate of each n resends: how it moves as the store grows.
  */
 const N = Number(process.env.PROBE_RESENDS ?? 2000);
 const dir = mkdtempSync(join(tmpdir(), 'reverify-probe-'));
@@ -98,6 +98,9 @@ if (process.env.PROBE_STORED) {
 if (process.env.PROBE_COURIER === 'on') rt.startBackground();
 counting = true;
 const t0 = performance.now();
+const window = Number(process.env.PROBE_WINDOW ?? 0);
+let windowStart = t0;
+let answered = 0;
 const width = 50;
 let next = 0;
 await Promise.all(
@@ -111,6 +114,11 @@ await Promise.all(
         headers: { authorization: `Bearer ${settings.adminToken}` },
       });
       if (r.statusCode >= 300) throw new Error(`${r.statusCode} ${r.body}`);
+      if (window > 0 && ++answered % window === 0) {
+        const now = performance.now();
+        console.log(`resends ${answered - window + 1}-${answered}: ${((window / (now - windowStart)) * 1000).toFixed(0)}/s`);
+        windowStart = now;
+      }
     }
   }),
 );

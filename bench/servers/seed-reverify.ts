@@ -70,8 +70,16 @@ const storedVerifications = async (rt: Runtime, stored: number, sample: number):
     for (let i = 0; i < stored; i++) {
       const id = newId();
       const tokenId = newId();
-      addVerification({ id, recipient: `g${i}@bench.example`, current_token_id: tokenId });
-      addToken({ id: tokenId, verification_id: id, hash: randomUUID(), sealed: null });
+      // Each verification's chains start at its own token; the template's message and event are not its own.
+      addVerification({
+        id,
+        recipient: `g${i}@bench.example`,
+        current_token_id: tokenId,
+        token_head: tokenId,
+        message_head: null,
+        event_head: null,
+      });
+      addToken({ id: tokenId, verification_id: id, hash: randomUUID(), sealed: null, prev_id: null });
       if (i % every === 0 && ids.length < sample) ids.push(id);
     }
   })();

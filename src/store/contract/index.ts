@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../store.js';
 import { accountContract } from './accounts.js';
 import { batchContract } from './batches.js';
+import { childrenContract } from './children.js';
 import { consoleContract } from './console.js';
 import { outboxContract } from './outbox.js';
 import { quotaContract } from './quotas.js';
@@ -31,6 +32,7 @@ export const storeContract = (name: string, open: () => Promise<ContractTarget>)
     const current: Target = () => target;
     batchContract(current);
     readsContract(current);
+    childrenContract(current);
     quotaContract(current);
     outboxContract(current);
     accountContract(current);

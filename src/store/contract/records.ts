@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { newId } from '../../core/ids.js';
-import { T0 } from './entities.js';
+import { seedOne, T0 } from './entities.js';
 import type { Target } from './index.js';
 
 /** Nonces, DCV memory, the audit log and the captured inbox. */
@@ -50,6 +50,7 @@ export const recordsContract = (t: Target) => {
 
   it('audit: events appended and listed newest first by filter; refusals counted in one row per bucket; pruned by age', async () => {
     const { a } = t();
+    const [v1, v2] = [(await seedOne(a)).v.id, (await seedOne(a)).v.id];
     const ev = (type: string, at: number, verificationId: string | null = null) => ({
       id: newId(),
       at,
@@ -59,15 +60,18 @@ export const recordsContract = (t: Target) => {
       subjectId: null,
       detail: { n: at },
     });
-    await a.audit.append([ev('x.one', T0, 'v1'), ev('x.two', T0 + 1), ev('x.three', T0 + 2, 'v1')]);
+    await a.audit.append([ev('x.one', T0, v1), ev('x.two', T0 + 1, v2)]);
+    await a.audit.append([ev('x.three', T0 + 2, v1)]);
     expect((await a.audit.listEvents({ limit: 10 })).map((e) => e.type)).toEqual(['x.three', 'x.two', 'x.one']);
-    expect((await a.audit.listEvents({ verificationId: 'v1', limit: 10 })).map((e) => e.type)).toEqual(['x.three', 'x.one']);
+    expect((await a.audit.listEvents({ verificationId: v1, limit: 10 })).map((e) => e.type)).toEqual(['x.three', 'x.one']);
+    expect((await a.audit.listEvents({ verificationId: v1, limit: 1 })).map((e) => e.type)).toEqual(['x.three']);
+    expect((await a.audit.listEvents({ verificationId: v2, limit: 10 })).map((e) => e.type)).toEqual(['x.two']);
     expect((await a.audit.listEvents({ types: ['x.two'], limit: 10 })).map((e) => e.detail)).toEqual([{ n: T0 + 1 }]);
     expect((await a.audit.listEvents({ since: T0 + 1, limit: 10 })).map((e) => e.type)).toEqual(['x.three', 'x.two']);
     const refusal = {
       type: 'quota.refused',
       accountId: null,
-      verificationId: 'v1',
+      verificationId: v1,
       subjectId: null,
       key: 'cooldown',
       detail: { rule: 'cooldown' },
@@ -78,6 +82,13 @@ export const recordsContract = (t: Target) => {
     expect(refusals.map((e) => [e.at, e.count ?? 1])).toEqual([
       [T0 + 3600_000, 1],
       [T0 + 10, 5],
+    ]);
+    // A verification's refusal counts are found with its other events.
+    expect((await a.audit.listEvents({ verificationId: v1, limit: 10 })).map((e) => e.type)).toEqual([
+      'quota.refused',
+      'quota.refused',
+      'x.three',
+      'x.one',
     ]);
     expect(await a.audit.prune(T0 + 3)).toBe(3);
     expect(await a.audit.listEvents({ limit: 10 })).toHaveLength(2);

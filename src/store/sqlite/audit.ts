@@ -3,6 +3,7 @@ import type { AuditEvent } from '../../core/model.js';
 import { eventsWhere } from '../filters.js';
 import * as rows from '../rows.js';
 import { Where } from '../sql-where.js';
+import { ChainedInserts, childrenOf } from './chains.js';
 import { SqliteConnection } from './connection.js';
 
 const HOUR_MS = 3_600_000;
@@ -13,7 +14,9 @@ export class SqliteAudit implements AuditPersister {
   async append(events: AuditEvent[]) {
     if (events.length === 0) return;
     await this.c.writes.run(() => {
-      for (const e of events) this.c.insert('events', rows.eventRow(e));
+      const chained = new ChainedInserts(this.c);
+      for (const e of events) chained.insert('events', rows.eventRow(e));
+      chained.finish();
     });
   }
 
@@ -32,9 +35,9 @@ export class SqliteAudit implements AuditPersister {
 
   async listEvents(f: EventFilter) {
     const where = eventsWhere(f);
-    return (await this.c.allOffThread(`SELECT * FROM events ${where} ORDER BY seq DESC LIMIT ?`, ...where.params, f.limit)).map(
-      rows.toEvent,
-    );
+    const from = f.verificationId === undefined ? { with: '', from: 'events', params: [] } : childrenOf('events', f.verificationId);
+    const sql = `${from.with} SELECT * FROM ${from.from} ${where} ORDER BY seq DESC LIMIT ?`;
+    return (await this.c.allOffThread(sql, ...from.params, ...where.params, f.limit)).map(rows.toEvent);
   }
 
   async countByHour(f: { types: string[]; since: number; accountId?: string }) {

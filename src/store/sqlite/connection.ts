@@ -9,6 +9,13 @@ import { WriteQueue } from './write-queue.js';
 
 export type Row = rows.Row;
 
+/** Rows to select from other than a whole table: `<with> SELECT ... FROM <from>`, the `with` clause taking `params`. */
+export interface RowSource {
+  with: string;
+  from: string;
+  params: unknown[];
+}
+
 interface Shape {
   columns: readonly string[];
   statement: Database.Statement<unknown[]>;
@@ -92,9 +99,9 @@ export class SqliteConnection {
     return shape.statement;
   }
 
-  insert(table: string, row: Row): void {
+  insert(table: string, row: Row): Database.RunResult {
     const columns = Object.keys(row);
-    this.shaped(
+    return this.shaped(
       this.inserts,
       table,
       columns,
@@ -118,9 +125,10 @@ export class SqliteConnection {
    * A listing, newest first, on the read thread: a filter no index orders (messages by status, at
    * 1 M messages) sorts every match, about a second that no request should wait for.
    */
-  async page<T extends { id: string }>(table: string, where: Where, limit: number, map: (r: Row) => T): Promise<Page<T>> {
-    const sql = `SELECT * FROM ${table} ${where} ORDER BY id DESC LIMIT ?`;
-    return rows.pageOf((await this.allOffThread(sql, ...where.params, limit + 1)).map(map), limit);
+  async page<T extends { id: string }>(table: string | RowSource, where: Where, limit: number, map: (r: Row) => T): Promise<Page<T>> {
+    const source = typeof table === 'string' ? { with: '', from: table, params: [] } : table;
+    const sql = `${source.with} SELECT * FROM ${source.from} ${where} ORDER BY id DESC LIMIT ?`;
+    return rows.pageOf((await this.allOffThread(sql, ...source.params, ...where.params, limit + 1)).map(map), limit);
   }
 
   /** `IN (?, ?, ...)` for a list of values. */

@@ -3,6 +3,7 @@ import { type AuditEvent, type ChannelId, channelIds, type MessageStatus, messag
 import { messagesWhere } from '../filters.js';
 import * as rows from '../rows.js';
 import { Where } from '../sql-where.js';
+import { childrenOf, insertChained } from './chains.js';
 import type { SqliteConnection } from './connection.js';
 
 export class SqliteMessages implements MessageReads, MessageRequeue {
@@ -14,7 +15,8 @@ export class SqliteMessages implements MessageReads, MessageRequeue {
   }
 
   async listMessages(f: MessageFilter) {
-    return this.c.page('messages', messagesWhere(f), f.limit, rows.toMessage);
+    const from = f.verificationId === undefined ? 'messages' : childrenOf('messages', f.verificationId);
+    return this.c.page(from, messagesWhere(f), f.limit, rows.toMessage);
   }
 
   async attemptsOf(messageId: string) {
@@ -45,7 +47,7 @@ export class SqliteMessages implements MessageReads, MessageRequeue {
     return this.c.writes.run(() => {
       const sql = "UPDATE messages SET status = 'queued', abandoned = 0, next_attempt_at = ? WHERE id = ? AND status = 'failed'";
       if (this.c.stmt(sql).run(now, id).changes === 0) return false;
-      this.c.insert('events', rows.eventRow(event));
+      insertChained(this.c, 'events', rows.eventRow(event));
       return true;
     });
   }

@@ -171,4 +171,36 @@ ALTER TABLE quota_charges ADD COLUMN expires_at INTEGER;
 CREATE INDEX quota_charges_expiry ON quota_charges(expires_at) WHERE expires_at IS NOT NULL;
 `,
   },
+  {
+    id: 8,
+    name: "a verification's tokens, messages and events found through chains from its row, not through indexes",
+    sql: `
+-- A resend wrote a page in each of three by-verification indexes, pages no other resend of its group
+-- shared. Instead each child names the one before it, and the verification row, which the resend
+-- writes anyway, names the newest. Backfilled here through the indexes, which then go.
+ALTER TABLE verifications ADD COLUMN token_head TEXT;
+ALTER TABLE verifications ADD COLUMN message_head TEXT;
+ALTER TABLE verifications ADD COLUMN event_head INTEGER;
+ALTER TABLE tokens ADD COLUMN prev_id TEXT;
+ALTER TABLE messages ADD COLUMN prev_id TEXT;
+ALTER TABLE events ADD COLUMN prev_seq INTEGER;
+UPDATE tokens SET prev_id = (SELECT max(p.id) FROM tokens p WHERE p.verification_id = tokens.verification_id AND p.id < tokens.id);
+UPDATE messages SET prev_id = (
+  SELECT max(p.id) FROM messages p WHERE p.verification_id = messages.verification_id AND p.id < messages.id AND p.channel = 'email'
+) WHERE channel = 'email';
+UPDATE events SET prev_seq = (
+  SELECT max(p.seq) FROM events p WHERE p.verification_id = events.verification_id AND p.seq < events.seq AND p.bucket IS NULL
+) WHERE verification_id IS NOT NULL AND bucket IS NULL;
+UPDATE verifications SET
+  token_head = (SELECT max(id) FROM tokens WHERE verification_id = verifications.id),
+  message_head = (SELECT max(id) FROM messages WHERE verification_id = verifications.id AND channel = 'email'),
+  event_head = (SELECT max(seq) FROM events WHERE verification_id = verifications.id AND bucket IS NULL);
+DROP INDEX tokens_verification;
+DROP INDEX messages_verification;
+DROP INDEX events_verification;
+-- Webhook deliveries (several rows a statement) and refusal counts (one row an hour, updated in place) stay indexed.
+CREATE INDEX messages_webhook_verification ON messages(verification_id) WHERE channel = 'webhook';
+CREATE INDEX events_refusal_verification ON events(verification_id) WHERE bucket IS NOT NULL;
+`,
+  },
 ];

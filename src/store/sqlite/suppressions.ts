@@ -7,6 +7,7 @@ import {
 } from '../../core/suppressions/port.js';
 import { suppressionsWhere } from '../filters.js';
 import * as rows from '../rows.js';
+import { ChainedInserts } from './chains.js';
 import type { SqliteConnection } from './connection.js';
 import { announceTx } from './webhooks.js';
 
@@ -39,7 +40,9 @@ export class SqliteSuppressions implements SuppressionPersister {
              VALUES (@id, @account_key, @address, @reason, @message_id, @detail, @created_at) ON CONFLICT (account_key, address) DO NOTHING`,
           )
           .run(rows.suppressionRow(hard.suppression));
-        for (const e of hard.events) this.c.insert('events', rows.eventRow(e));
+        const chained = new ChainedInserts(this.c);
+        for (const e of hard.events) chained.insert('events', rows.eventRow(e));
+        chained.finish();
         announceTx(this.c, hard.announce);
       }
       this.c.insert('bounces', { ...rows.bounceRow(b), seq: kept + 1 });

@@ -1,6 +1,7 @@
 import type { Change, CommitResult, Transactor, WriteBatch } from '../../core/unit-of-work.js';
 import { chargedKeys, evaluateQuota } from '../quota.js';
 import * as rows from '../rows.js';
+import { ChainedInserts } from './chains.js';
 import { Abort, isConstraintError, type Row, type SqliteConnection } from './connection.js';
 import { chargeReader } from './quotas.js';
 import { announceTx } from './webhooks.js';
@@ -61,15 +62,17 @@ export class SqliteTransactor implements Transactor {
     }
     for (const s of b.subjects?.insert ?? []) this.c.insert('subjects', rows.subjectRow(s));
     for (const v of b.verifications?.insert ?? []) this.c.insert('verifications', rows.verificationRow(v));
-    for (const t of b.tokens?.insert ?? []) this.c.insert('tokens', rows.tokenRow(t));
+    const chained = new ChainedInserts(this.c);
+    for (const t of b.tokens?.insert ?? []) chained.insert('tokens', rows.tokenRow(t));
     // A token's id, hash and verification never change, so its update touches no index.
     for (const t of b.tokens?.update ?? []) {
       this.c
         .stmt('UPDATE tokens SET sealed = @sealed, expires_at = @expires_at, used_at = @used_at WHERE id = @id')
         .run({ id: t.id, sealed: t.sealed, expires_at: t.expiresAt, used_at: t.usedAt });
     }
-    for (const m of b.messages ?? []) this.c.insert('messages', rows.messageRow(m));
-    for (const e of b.events ?? []) this.c.insert('events', rows.eventRow(e));
+    for (const m of b.messages ?? []) chained.insert('messages', rows.messageRow(m));
+    for (const e of b.events ?? []) chained.insert('events', rows.eventRow(e));
+    chained.finish();
     announceTx(this.c, b.announce ?? []);
   };
 

@@ -1,6 +1,7 @@
 import type { VerificationFilter, VerificationReads } from '../../core/verification/port.js';
 import { verificationsWhere } from '../filters.js';
 import * as rows from '../rows.js';
+import { childrenOf } from './chains.js';
 import type { SqliteConnection } from './connection.js';
 
 export class SqliteVerifications implements VerificationReads {
@@ -47,6 +48,8 @@ export class SqliteVerifications implements VerificationReads {
   }
 
   async tokensOf(verificationId: string) {
-    return this.c.all('SELECT * FROM tokens WHERE verification_id = ? ORDER BY id', verificationId).map(rows.toToken);
+    const kids = childrenOf('tokens', verificationId);
+    const sql = `${kids.with} SELECT * FROM ${kids.from} WHERE verification_id = ? ORDER BY id`;
+    return this.c.all(sql, ...kids.params, verificationId).map(rows.toToken);
   }
 }
