@@ -1,6 +1,7 @@
 import type { AuditEvent } from '../model.js';
 
 export interface EventFilter {
+  /** The events of a verification that is stored: an event naming an id no verification has may not be found by it. */
   verificationId?: string;
   subjectId?: string;
   accountId?: string;

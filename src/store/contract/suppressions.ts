@@ -47,6 +47,7 @@ export const suppressionContract = (t: Target) => {
     expect((await a.suppressions.listSuppressions({ accountId: acct, limit: 10 })).items).toEqual([entry]);
     expect((await a.messages.listMessages({ limit: 10, channel: 'webhook' })).items).toHaveLength(1);
     expect((await a.audit.listEvents({ types: ['message.bounced'], limit: 10 })).map((e) => e.verificationId)).toEqual([v.id]);
+    expect((await a.audit.listEvents({ verificationId: v.id, limit: 10 })).map((e) => e.type)).toEqual(['message.bounced']);
     // The same bounce again changes nothing.
     const again = { ...effects, suppression: suppression(acct, 'gone@example.com'), announce: [{ ...effects.announce[0]!, id: newId() }] };
     expect(await a.suppressions.recordBounce(bounce(m.id, 'hard'), again)).toBe('duplicate');

@@ -54,6 +54,10 @@ export class SqliteAudit implements AuditPersister {
   }
 
   async prune(before: number) {
-    return this.c.writes.run(() => this.c.stmt('DELETE FROM events WHERE at < ?').run(before).changes);
+    // Everything up to the newest old row, by seq: what is left stays a contiguous tail, so no chain of a
+    // verification's events loses a link in its middle (two commits can land in an order other than their times).
+    return this.c.writes.run(
+      () => this.c.stmt('DELETE FROM events WHERE seq <= (SELECT max(seq) FROM events WHERE at < ?)').run(before).changes,
+    );
   }
 }

@@ -115,6 +115,11 @@ it("after a prune that empties the log, SQLite reuses events' seq: a verificatio
   ]);
   expect((await s.audit.listEvents({ verificationId: v, limit: 10 })).map((e) => e.type)).toEqual(['b', 'a']);
   expect((await s.audit.listEvents({ verificationId: w, limit: 10 })).map((e) => e.type)).toEqual(['other']);
+  // Emptied again: v's head (3) and w's (2) name pruned rows, and the next three rows are all w's.
+  expect(await s.audit.prune(T0 + 1)).toBe(3);
+  await s.audit.append([event('w1', w), event('w2', w), event('w3', w)]);
+  expect((await s.audit.listEvents({ verificationId: v, limit: 10 })).map((e) => e.type)).toEqual([]);
+  expect((await s.audit.listEvents({ verificationId: w, limit: 10 })).map((e) => e.type)).toEqual(['w3', 'w2', 'w1']);
   await s.health.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -125,3 +130,22 @@ const openDatabaseSeqs = async (file: string) => {
   db.close();
   return seqs;
 };
+
+it('a prune leaves a contiguous tail of the log, so what a verification still has is all found through its chain, even when times ran out of order', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'reverify-chains-'));
+  const opened = openSqliteStore(join(dir, 'order.db'));
+  await opened.migrate();
+  const s = opened.store;
+  const v = (await seedOne(s)).v.id;
+  const event = (type: string, at: number) => ({ id: newId(), at, type, accountId: null, verificationId: v, subjectId: null, detail: {} });
+  // Committed in this order, though the second was stamped earlier (two commands racing, or a clock stepped back).
+  await s.audit.append([event('first', T0 + 5)]);
+  await s.audit.append([event('second', T0 + 1)]);
+  await s.audit.append([event('third', T0 + 6)]);
+  await s.audit.prune(T0 + 2);
+  const all = (await s.audit.listEvents({ limit: 10 })).map((e) => e.type);
+  expect((await s.audit.listEvents({ verificationId: v, limit: 10 })).map((e) => e.type)).toEqual(all);
+  expect(all).toEqual(['third']);
+  await s.health.close();
+  rmSync(dir, { recursive: true, force: true });
+});
