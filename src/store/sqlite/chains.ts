@@ -31,7 +31,9 @@ export class ChainedInserts {
     const verificationId = row.verification_id;
     const chain = typeof verificationId === 'string' ? this.headsOf(verificationId) : undefined;
     const l = link[child];
-    const result = this.c.insert(child, { ...row, [l.prev]: chain ? chain.heads[child] : null });
+    // Set on the row itself: a copy with a computed key would be a dictionary-mode object, slower to bind.
+    row[l.prev] = chain ? chain.heads[child] : null;
+    const result = this.c.insert(child, row);
     if (!chain) return;
     chain.heads[child] = child === 'events' ? Number(result.lastInsertRowid) : (row.id as string);
     chain.moved = true;
