@@ -157,7 +157,7 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
     throw e;
   });
   if (admin.generated) options.onAdminTokenGenerated?.(admin.generated);
-  const metrics = createMetrics(store.messages, () => clock.now());
+  const metrics = createMetrics(store.messages, () => clock.now(), store.health);
   const inbox = new CapturedInbox(store.inbox, keys);
   const templates = new TemplateRegistry(overrides, async (id) => (await store.accounts.getAccount(id))?.name ?? null);
   const webhookPolicy: AddressPolicy = { sandbox: settings.sandbox, allowedNetworks: settings.webhookAllowedNetworks };
@@ -287,8 +287,13 @@ export const createRuntime = async (settings: Settings, options: RuntimeOptions 
   const confirmations = new ConfirmationPreviews(verifications, store.subjects);
   const bulkResend = new BulkResend({ verifications, accounts: store.accounts, audit: store.audit, clock, newId });
   let upkeep: NodeJS.Timeout | null = null;
+  let toldCheckpointerDied = false;
 
   const runUpkeep = async () => {
+    if (!toldCheckpointerDied && store.health.walCheckpointer?.() === 'died') {
+      toldCheckpointerDied = true;
+      logger.error('the SQLite WAL checkpointer thread ended: commits copy the WAL back themselves until a restart, and p99 rises');
+    }
     try {
       const now = clock.now();
       await verifications.expireDue();

@@ -1,8 +1,13 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { MessageReads } from '../core/messages/port.js';
+import type { StoreHealth } from '../store/store.js';
 
 /** One registry per runtime, so that several apps in one process (tests) never share counters. */
-export const createMetrics = (messages: Pick<MessageReads, 'queueDepth' | 'queueAge'>, now: () => number = Date.now) => {
+export const createMetrics = (
+  messages: Pick<MessageReads, 'queueDepth' | 'queueAge'>,
+  now: () => number = Date.now,
+  health: Pick<StoreHealth, 'walCheckpointer'> = {},
+) => {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'reverify_' });
   const metrics = {
@@ -82,6 +87,16 @@ export const createMetrics = (messages: Pick<MessageReads, 'queueDepth' | 'queue
       for (const [channel, ms] of Object.entries(await messages.queueAge(now()))) this.set({ channel }, ms / 1000);
     },
   });
+  const checkpointer = health.walCheckpointer;
+  if (checkpointer)
+    new Gauge({
+      name: 'reverify_sqlite_wal_checkpointer_up',
+      help: 'SQLite: 0 once the thread that copies the WAL back has died (commits then do it themselves, on the event loop), else 1',
+      registers: [registry],
+      collect() {
+        this.set(checkpointer() === 'died' ? 0 : 1);
+      },
+    });
   return metrics;
 };
 

@@ -17,7 +17,14 @@ import type { Outbox } from '../courier/outbox-port.js';
 export interface StoreHealth {
   ready(): Promise<boolean>;
   close(): Promise<void>;
+  /**
+   * SQLite on a file: the thread that copies the WAL back. `died` (it ended without being stopped):
+   * commits copy it back themselves again, on the event loop, and p99 rises with no other sign.
+   */
+  walCheckpointer?(): WalCheckpointerState;
 }
+
+export type WalCheckpointerState = 'idle' | 'running' | 'died';
 
 /**
  * An adapter: one object per domain over one shared connection (or pool), each implementing the

@@ -71,7 +71,9 @@ parentPort.on('message', () => parentPort.close());
       const checkpointer = new BackgroundCheckpointer(db, file, recorder);
       // From the opening: no commit runs SQLite's own checkpoint while the thread is not started yet.
       expect(autocheckpoint(db)).toBe(cadences[durability].writerPages);
+      expect(checkpointer.state()).toBe('idle');
       checkpointer.start();
+      expect(checkpointer.state()).toBe('running');
       const pace = await eventually(
         () => {
           try {
@@ -84,8 +86,9 @@ parentPort.on('message', () => parentPort.close());
       );
       expect([pace.busyMs, pace.restartFrames]).toEqual([cadences[durability].busyMs, cadences[durability].restartFrames]);
       await checkpointer.stop();
-      // Stopped on purpose: the bound stays.
+      // Stopped on purpose: the bound stays, and nothing died.
       expect(autocheckpoint(db)).toBe(cadences[durability].writerPages);
+      expect(checkpointer.state()).toBe('idle');
       db.close();
     }
     for (const [name, script] of [
@@ -101,7 +104,9 @@ parentPort.on('message', () => parentPort.close());
         () => autocheckpoint(db),
         (pages) => pages === 1000,
       );
+      expect(checkpointer.state()).toBe('died');
       await checkpointer.stop();
+      expect(checkpointer.state()).toBe('died');
       db.close();
     }
   } finally {

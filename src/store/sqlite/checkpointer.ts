@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Worker } from 'node:worker_threads';
 import { endScriptThread, startScriptThread } from '../../lib/script-thread.js';
+import type { WalCheckpointerState } from '../store.js';
 import type { Db, Durability } from './database.js';
 
 /**
@@ -84,6 +85,7 @@ const durabilityOf = (db: Db): Durability => (Number(db.pragma('synchronous', { 
  */
 export class BackgroundCheckpointer {
   private worker: Worker | null = null;
+  private died = false;
   /** Null for an in-memory database, which has no WAL. */
   private readonly cadence: Cadence | null;
 
@@ -114,10 +116,16 @@ export class BackgroundCheckpointer {
     const died = () => {
       if (this.worker !== worker) return;
       this.worker = null;
+      this.died = true;
       if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`);
     };
     worker.on('error', died);
     worker.on('exit', died);
+  }
+
+  /** `died`: the thread ended without being stopped, and commits copy the WAL back themselves again. */
+  state(): WalCheckpointerState {
+    return this.died ? 'died' : this.worker ? 'running' : 'idle';
   }
 
   async stop(): Promise<void> {

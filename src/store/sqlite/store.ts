@@ -45,6 +45,7 @@ export const sqliteStore = (db: Db, file = ':memory:'): Store => {
     webhooks: new SqliteWebhooks(c),
     suppressions: new SqliteSuppressions(c),
     health: {
+      walCheckpointer: () => checkpointer.state(),
       async ready() {
         try {
           return isMigrated(db);
