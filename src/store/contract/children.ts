@@ -60,6 +60,16 @@ export const childrenContract = (t: Target) => {
       await resend(a, one, T0 + i);
       await resend(b, two, T0 + i);
     }
+    // One batch with several children of each verification, interleaved.
+    const batch = {
+      messages: [message(one.v), message(two.v), message(one.v)],
+      events: [event('x.batch', one.v, T0 + 5), event('x.batch', two.v, T0 + 5), event('x.batch.again', one.v, T0 + 5)],
+    };
+    expect(await b.transactor.commit(batch)).toEqual({ ok: true });
+    one.messages.push(batch.messages[0] as Message, batch.messages[2] as Message);
+    two.messages.push(batch.messages[1] as Message);
+    one.events.push(batch.events[0] as AuditEvent, batch.events[2] as AuditEvent);
+    two.events.push(batch.events[1] as AuditEvent);
     // Events written outside a command's batch, and a refusal count (a requeue's and a bounce's: console.ts, suppressions.ts).
     const appended = event('x.noted', one.v, T0 + 10);
     await b.audit.append([appended, event('x.noted', two.v, T0 + 10)]);
