@@ -24,7 +24,7 @@ export const openDatabase = (file: string, durability: Durability = 'normal'): D
     chmodSync(file, 0o600);
   }
   const db = new Database(file);
-  db.pragma('journal_mode = WAL');
+  intoWal(db);
   db.pragma(durability === 'full' ? 'synchronous = FULL' : 'synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
@@ -32,6 +32,23 @@ export const openDatabase = (file: string, durability: Durability = 'normal'): D
   db.pragma('cache_size = -16384');
   db.pragma('temp_store = MEMORY');
   return db;
+};
+
+/**
+ * `journal_mode = WAL`, tried again while SQLite refuses it as busy. Two processes opening a new file
+ * at once (two CLI commands, a node and `reverify migrate`) both switch it from its rollback journal;
+ * SQLite refuses one of them at once, without the busy timeout, rather than let both wait on each other.
+ */
+export const intoWal = (db: Pick<Db, 'pragma'>, waitMs = 5000, stepMs = 10): void => {
+  for (let waited = 0; ; waited += stepMs) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'SQLITE_BUSY' || waited >= waitMs) throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, stepMs);
+    }
+  }
 };
 
 const ensureHistory = (db: Db) =>

@@ -56,3 +56,50 @@ describe('REVERIFY_DURABILITY', () => {
     );
   });
 });
+
+describe('switching a new file to WAL', () => {
+  const busy = () => Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+
+  it('is tried again while SQLite refuses it as busy (another process switching the same file), then succeeds', async () => {
+    const { intoWal } = await import('./database.js');
+    let refusals = 3;
+    const calls: string[] = [];
+    const db = {
+      pragma: (sql: string) => {
+        calls.push(sql);
+        if (refusals-- > 0) throw busy();
+        return [{ journal_mode: 'wal' }];
+      },
+    };
+    intoWal(db as never, 1000, 1);
+    expect(calls).toEqual(Array(4).fill('journal_mode = WAL'));
+  });
+
+  it('gives up after its wait, and never retries another error', async () => {
+    const { intoWal } = await import('./database.js');
+    let calls = 0;
+    expect(() =>
+      intoWal(
+        {
+          pragma: () => {
+            calls++;
+            throw busy();
+          },
+        } as never,
+        5,
+        1,
+      ),
+    ).toThrow('database is locked');
+    expect(calls).toBe(6);
+    calls = 0;
+    expect(() =>
+      intoWal({
+        pragma: () => {
+          calls++;
+          throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' });
+        },
+      } as never),
+    ).toThrow('disk I/O error');
+    expect(calls).toBe(1);
+  });
+});
