@@ -40,6 +40,9 @@ it('the upkeep logs once, as an error, that the WAL checkpointer thread ended', 
   };
   const rt = await createRuntime(settings, { logger: pino({ level: 'info' }, sink) });
   const told = () => lines.filter((l) => l.level === 50 && l.msg.includes('WAL checkpointer thread ended'));
+  // In memory: no WAL, so neither a checkpointer state nor its metric.
+  expect(rt.store.health.walCheckpointer).toBeUndefined();
+  expect(rt.metrics.registry.getSingleMetric('reverify_sqlite_wal_checkpointer_up')).toBeUndefined();
   await rt.upkeep();
   expect(told()).toHaveLength(0);
   // Stands for a thread that ended: the store's own report of it (adapter.test.ts makes one die).

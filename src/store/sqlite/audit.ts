@@ -3,8 +3,8 @@ import type { AuditEvent } from '../../core/model.js';
 import { eventsWhere } from '../filters.js';
 import * as rows from '../rows.js';
 import { Where } from '../sql-where.js';
-import { ChainedInserts, childrenOf } from './chains.js';
-import { SqliteConnection } from './connection.js';
+import { childrenOf, insertChained } from './chains.js';
+import { SqliteConnection, wholeTable } from './connection.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -14,9 +14,7 @@ export class SqliteAudit implements AuditPersister {
   async append(events: AuditEvent[]) {
     if (events.length === 0) return;
     await this.c.writes.run(() => {
-      const chained = new ChainedInserts(this.c);
-      for (const e of events) chained.insert('events', rows.eventRow(e));
-      chained.finish();
+      insertChained(this.c, 'events', events.map(rows.eventRow));
     });
   }
 
@@ -35,7 +33,7 @@ export class SqliteAudit implements AuditPersister {
 
   async listEvents(f: EventFilter) {
     const where = eventsWhere(f);
-    const from = f.verificationId === undefined ? { with: '', from: 'events', params: [] } : childrenOf('events', f.verificationId);
+    const from = f.verificationId === undefined ? wholeTable('events') : childrenOf('events', f.verificationId);
     const sql = `${from.with} SELECT * FROM ${from.from} ${where} ORDER BY seq DESC LIMIT ?`;
     return (await this.c.allOffThread(sql, ...from.params, ...where.params, f.limit)).map(rows.toEvent);
   }

@@ -67,10 +67,10 @@ export class ChainedInserts {
   }
 }
 
-/** Inserts one chained child (an event recorded outside a command's batch). */
-export const insertChained = (c: SqliteConnection, child: Child, row: Row): void => {
+/** Inserts children of one table, chained (events recorded outside a command's batch). */
+export const insertChained = (c: SqliteConnection, child: Child, rows: Row[]): void => {
   const chained = new ChainedInserts(c);
-  chained.insert(child, row);
+  for (const row of rows) chained.insert(child, row);
   chained.finish();
 };
 

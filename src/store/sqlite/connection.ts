@@ -9,12 +9,14 @@ import { WriteQueue } from './write-queue.js';
 
 export type Row = rows.Row;
 
-/** Rows to select from other than a whole table: `<with> SELECT ... FROM <from>`, the `with` clause taking `params`. */
+/** Rows to select from: `<with> SELECT ... FROM <from>`, the `with` clause taking `params`. */
 export interface RowSource {
   with: string;
   from: string;
   params: unknown[];
 }
+
+export const wholeTable = (table: string): RowSource => ({ with: '', from: table, params: [] });
 
 interface Shape {
   columns: readonly string[];
@@ -126,7 +128,7 @@ export class SqliteConnection {
    * 1 M messages) sorts every match, about a second that no request should wait for.
    */
   async page<T extends { id: string }>(table: string | RowSource, where: Where, limit: number, map: (r: Row) => T): Promise<Page<T>> {
-    const source = typeof table === 'string' ? { with: '', from: table, params: [] } : table;
+    const source = typeof table === 'string' ? wholeTable(table) : table;
     const sql = `${source.with} SELECT * FROM ${source.from} ${where} ORDER BY id DESC LIMIT ?`;
     return rows.pageOf((await this.allOffThread(sql, ...source.params, ...where.params, limit + 1)).map(map), limit);
   }

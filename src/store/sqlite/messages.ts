@@ -47,7 +47,7 @@ export class SqliteMessages implements MessageReads, MessageRequeue {
     return this.c.writes.run(() => {
       const sql = "UPDATE messages SET status = 'queued', abandoned = 0, next_attempt_at = ? WHERE id = ? AND status = 'failed'";
       if (this.c.stmt(sql).run(now, id).changes === 0) return false;
-      insertChained(this.c, 'events', rows.eventRow(event));
+      insertChained(this.c, 'events', [rows.eventRow(event)]);
       return true;
     });
   }

@@ -7,7 +7,7 @@ import {
 } from '../../core/suppressions/port.js';
 import { suppressionsWhere } from '../filters.js';
 import * as rows from '../rows.js';
-import { ChainedInserts } from './chains.js';
+import { insertChained } from './chains.js';
 import type { SqliteConnection } from './connection.js';
 import { announceTx } from './webhooks.js';
 
@@ -40,9 +40,7 @@ export class SqliteSuppressions implements SuppressionPersister {
              VALUES (@id, @account_key, @address, @reason, @message_id, @detail, @created_at) ON CONFLICT (account_key, address) DO NOTHING`,
           )
           .run(rows.suppressionRow(hard.suppression));
-        const chained = new ChainedInserts(this.c);
-        for (const e of hard.events) chained.insert('events', rows.eventRow(e));
-        chained.finish();
+        insertChained(this.c, 'events', hard.events.map(rows.eventRow));
         announceTx(this.c, hard.announce);
       }
       this.c.insert('bounces', { ...rows.bounceRow(b), seq: kept + 1 });
